@@ -1,0 +1,15 @@
+import type { DomainEvent } from '../../../shared/decider';
+
+/** Events of a `session-<id>` stream. Times are ISO-8601 strings. */
+export type SessionStarted = DomainEvent<
+  'SessionStarted',
+  { sessionId: string; userId: string; startedAt: string; expiresAt: string }
+>;
+/** Sliding renewal inside the last part of the session's lifetime. */
+export type SessionExtended = DomainEvent<'SessionExtended', { sessionId: string; expiresAt: string }>;
+export type SessionEndReason = 'logout' | 'user_deactivated' | 'user_unavailable';
+export type SessionEnded = DomainEvent<'SessionEnded', { sessionId: string; userId: string; reason: SessionEndReason }>;
+
+export type AuthSessionEvent = SessionStarted | SessionExtended | SessionEnded;
+
+export const sessionStreamName = (sessionId: string): string => `session-${sessionId}`;

@@ -1,0 +1,115 @@
+import type {
+  AppendResult,
+  EventData,
+  EventMetadata,
+  EventStore,
+  RecordedEvent,
+  StreamRevision,
+} from './event-store/event-store';
+import { WrongExpectedVersionError } from './event-store/event-store';
+import type { CommandContext } from './command-context';
+
+/** A domain event as a decider sees it: a tagged union member, with no storage details. */
+export interface DomainEvent<T extends string = string, D = unknown> {
+  readonly type: T;
+  readonly data: D;
+}
+
+/** Pure decision logic of one aggregate: no I/O, no clock, no id generation. */
+export interface Decider<State, Command, Event extends DomainEvent> {
+  initialState(): State;
+  evolve(state: State, event: Event): State;
+  /** Returns the events the command causes (possibly none), or throws a domain error. */
+  decide(command: Command, state: State): Event | readonly Event[];
+}
+
+export interface LoadedAggregate<State> {
+  readonly state: State;
+  /** Revision of the last folded event; undefined when the stream has no events. */
+  readonly revision: StreamRevision | undefined;
+}
+
+export async function loadAggregate<State, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  streamName: string,
+): Promise<LoadedAggregate<State>> {
+  const recorded = await store.readStream(streamName);
+  return foldRecorded(decider, recorded);
+}
+
+export function foldRecorded<State, Event extends DomainEvent>(
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  recorded: readonly RecordedEvent[],
+): LoadedAggregate<State> {
+  let state = decider.initialState();
+  for (const event of recorded) state = decider.evolve(state, event as unknown as Event);
+  const last = recorded[recorded.length - 1];
+  return { state, revision: last?.revision };
+}
+
+export interface CommandOutcome<State> {
+  readonly state: State;
+  /** The events appended by this command; empty for a no-op. */
+  readonly events: readonly DomainEvent[];
+  /** Revision of the stream after the command (unchanged on a no-op). */
+  readonly revision: StreamRevision | undefined;
+  /** Global position of the last appended event; undefined on a no-op. */
+  readonly position: bigint | undefined;
+}
+
+export interface HandleCommandOptions {
+  /** How often to re-read and re-decide after losing an optimistic-concurrency race. */
+  readonly maxAttempts?: number;
+  /**
+   * Derives each new event's id from the command, so that a retried request cannot append
+   * twice. Defaults to random ids.
+   */
+  readonly eventId: (index: number) => string;
+}
+
+/**
+ * Read stream → fold → decide → append with the revision read. On a lost race the decision
+ * is taken again on fresh state, a bounded number of times; then the race error escapes.
+ */
+export async function handleCommand<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  streamName: string,
+  command: Command,
+  context: CommandContext,
+  options: HandleCommandOptions,
+): Promise<CommandOutcome<State>> {
+  const maxAttempts = options.maxAttempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await loadAggregate(store, decider, streamName);
+    const decided = decider.decide(command, state);
+    const events: readonly Event[] = Array.isArray(decided) ? decided : [decided as Event];
+    if (events.length === 0) return { state, events, revision, position: undefined };
+    const metadata = toMetadata(context);
+    const toAppend: EventData[] = events.map((event, index) => ({
+      id: options.eventId(index),
+      type: event.type,
+      data: event.data,
+      metadata,
+    }));
+    try {
+      const result: AppendResult = await store.append(streamName, toAppend, {
+        expectedRevision: revision ?? 'no_stream',
+      });
+      const next = events.reduce(decider.evolve, state);
+      return { state: next, events, revision: result.nextRevision, position: result.position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}
+
+export function toMetadata(context: CommandContext): EventMetadata {
+  return {
+    actorId: context.actorId,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    occurredAt: context.now.toISOString(),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The one error hierarchy. Every error a client may see is an AppError: `kind` decides the
+ * HTTP status (mapped in one place, src/http/error-middleware.ts), `code` is the stable
+ * machine-readable name, `message` is the contract's text.
+ */
+export type ErrorKind =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'unavailable';
+
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A business rule or input rule was broken (400). */
+export class ValidationError extends AppError {
+  constructor(code: string, message: string) {
+    super('validation', code, message);
+  }
+}
+
+/** No valid session (401). */
+export class UnauthenticatedError extends AppError {
+  constructor(code: string, message: string) {
+    super('unauthenticated', code, message);
+  }
+}
+
+/** The caller may not do this (403). */
+export class ForbiddenError extends AppError {
+  constructor(code: string, message: string) {
+    super('forbidden', code, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(code: string, message: string) {
+    super('not_found', code, message);
+  }
+}
+
+/** A business-rule conflict such as a taken username, or lost concurrency after retries (409). */
+export class ConflictError extends AppError {
+  constructor(code: string, message: string) {
+    super('conflict', code, message);
+  }
+}
+
+/** An infrastructure part is down or saturated; the client may retry (503). */
+export class ServiceUnavailableError extends AppError {
+  constructor(code: string, options?: { cause?: unknown }) {
+    super('unavailable', code, 'Service temporarily unavailable. Please try again later.', options);
+  }
+}

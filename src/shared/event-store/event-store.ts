@@ -1,0 +1,161 @@
+/**
+ * The event-store port. One version contract for every adapter (PostgreSQL, in-memory,
+ * EventStoreDB), with EventStoreDB's semantics:
+ * - stream revisions are 0-based; a stream with no events has no revision ('no_stream');
+ * - global positions are opaque, strictly increasing bigints in global-log order (not dense);
+ * - an append is atomic for its batch and idempotent when retried with the same event ids.
+ */
+
+export type StreamRevision = bigint;
+export type GlobalPosition = bigint;
+
+/** What the writer believes about the stream before its append. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | StreamRevision;
+
+/** Metadata every event carries, so that auditors can tell who, why and when. */
+export interface EventMetadata {
+  /** User id of the caller, or `system:<script>` / `system:<reaction>` for automation. */
+  readonly actorId: string;
+  /** The request's correlation id (X-Request-Id), shared by everything one request causes. */
+  readonly correlationId: string;
+  /** Id of the command or event that caused this event. */
+  readonly causationId: string;
+  /** ISO-8601 time at which the command was decided. */
+  readonly occurredAt: string;
+  readonly [key: string]: unknown;
+}
+
+/** An event to append. `id` is a UUID chosen by the writer; a retry reuses it. */
+export interface EventData<T extends string = string, D = unknown> {
+  readonly id: string;
+  readonly type: T;
+  readonly data: D;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent<T extends string = string, D = unknown> extends EventData<T, D> {
+  readonly streamName: string;
+  readonly revision: StreamRevision;
+  readonly position: GlobalPosition;
+  readonly recordedAt: Date;
+}
+
+export interface AppendOptions {
+  /** Defaults to 'any'. */
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  readonly nextRevision: StreamRevision;
+  /** Global position of the last appended event. */
+  readonly position: GlobalPosition;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive. Defaults to 0 forwards, the end backwards. */
+  readonly fromRevision?: StreamRevision;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly maxCount?: number;
+}
+
+/** Server-side filter over the global log: a stream-name prefix list or an event-type prefix list. */
+export type EventFilter =
+  | { readonly streamNamePrefixes: readonly string[] }
+  | { readonly eventTypePrefixes: readonly string[] };
+
+export interface ReadAllOptions {
+  /** Exclusive: only events after this position. Omitted: from the start. */
+  readonly after?: GlobalPosition;
+  readonly maxCount?: number;
+  readonly filter?: EventFilter;
+}
+
+export interface ReadAllResult {
+  readonly events: readonly RecordedEvent[];
+  /**
+   * The position up to which the log has been scanned (events filtered out included), so
+   * that a filtered reader can move its checkpoint even when nothing matched. Undefined when
+   * nothing was scanned.
+   */
+  readonly lastPosition: GlobalPosition | undefined;
+  /** True when the scan reached the readable end of the log. */
+  readonly isEnd: boolean;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive start position; omitted means from the start of the log. */
+  readonly after?: GlobalPosition;
+  readonly filter?: EventFilter;
+  /** Largest number of events read per page; defaults to the adapter's. */
+  readonly batchSize?: number;
+}
+
+/**
+ * What a catch-up subscription yields, in order: historical events, then `caught_up`
+ * once history is exhausted, then live events. `checkpoint` marks a position up to which
+ * the log has been scanned (also when a filter matched nothing), at the end of every page.
+ */
+export type SubscriptionMessage =
+  | { readonly type: 'event'; readonly event: RecordedEvent }
+  | { readonly type: 'checkpoint'; readonly position: GlobalPosition }
+  | { readonly type: 'caught_up'; readonly position: GlobalPosition | undefined };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  /** Stops the subscription; a pending iteration ends without error. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
+  /** A stream's events; an empty array for a stream that has no events. */
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+  subscribe(options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');
+
+/** The stream's revision as the port reports it: the last event's, or 'no_stream'. */
+export type CurrentRevision = StreamRevision | 'no_stream';
+
+export class WrongExpectedVersionError extends Error {
+  override readonly name = 'WrongExpectedVersionError';
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: CurrentRevision,
+  ) {
+    super(`Wrong expected version on '${streamName}': expected ${String(expected)}, actual ${String(actual)}.`);
+  }
+}
+
+/** The store cannot be reached or failed for an infrastructure reason; the command may be retried. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The append is larger than the store accepts. */
+export class AppendTooLargeError extends Error {
+  override readonly name = 'AppendTooLargeError';
+  constructor(readonly streamName: string, readonly limitBytes: number) {
+    super(`Append to '${streamName}' exceeds the maximum append size of ${limitBytes} bytes.`);
+  }
+}
+
+/** The stream was hard-deleted (EventStoreDB tombstone). */
+export class StreamDeletedError extends Error {
+  override readonly name = 'StreamDeletedError';
+  constructor(readonly streamName: string) {
+    super(`Stream '${streamName}' is deleted.`);
+  }
+}
+
+export function revisionOf(events: readonly RecordedEvent[]): CurrentRevision {
+  const last = events[events.length - 1];
+  return last === undefined ? 'no_stream' : last.revision;
+}
