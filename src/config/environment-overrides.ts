@@ -1,0 +1,37 @@
+/**
+ * Environment variables that override configuration keys, with how to parse each. The
+ * parsed value is validated with the files' values, so `PORT=abc` fails naming `server.port`.
+ */
+type Parse = (raw: string) => unknown;
+
+const text: Parse = (raw) => raw;
+const number: Parse = (raw) => (raw.trim() === '' || Number.isNaN(Number(raw)) ? raw : Number(raw));
+const boolean: Parse = (raw) => {
+  const lowered = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lowered)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lowered)) return false;
+  return raw;
+};
+
+export const ENVIRONMENT_OVERRIDES: ReadonlyArray<readonly [variable: string, path: readonly string[], parse: Parse]> = [
+  ['PORT', ['server', 'port'], number],
+  ['BODY_LIMIT_BYTES', ['server', 'body_limit_bytes'], number],
+  ['SHUTDOWN_GRACE_MS', ['server', 'shutdown_grace_ms'], number],
+  ['DATABASE_URL', ['database', 'url'], text],
+  ['DATA_DIR', ['database', 'data_dir'], text],
+  ['EMBEDDED_DB_PORT', ['database', 'embedded_port'], number],
+  ['DATABASE_POOL_MAX', ['database', 'pool_max'], number],
+  ['LOG_LEVEL', ['logs', 'level'], text],
+  ['JWT_SECRET', ['security', 'auth', 'jwt_secret'], text],
+  ['JWT_ALGORITHM', ['security', 'auth', 'jwt_algorithm'], text],
+  ['SESSION_TTL_MIN', ['security', 'auth', 'session_ttl_min'], number],
+  ['SESSION_REFRESH_THRESHOLD', ['security', 'auth', 'session_refresh_threshold'], number],
+  ['COOKIES_SECURE', ['security', 'cookies', 'secure'], boolean],
+  ['PASSWORD_PEPPER', ['security', 'password', 'pepper'], text],
+  ['HASHER_WORK_FACTOR', ['security', 'password', 'hasher_work_factor'], number],
+  ['HASHER_MAX_CONCURRENCY', ['security', 'password', 'hasher_max_concurrency'], number],
+  ['HASHER_WAIT_TIMEOUT_S', ['security', 'password', 'hasher_wait_timeout_s'], number],
+  ['PROJECTIONS_IN_PROCESS', ['projections', 'run_in_process'], boolean],
+  ['BOOTSTRAP_SUPER_ADMIN_USERNAME', ['bootstrap', 'super_admin_username'], text],
+  ['BOOTSTRAP_SUPER_ADMIN_PASSWORD', ['bootstrap', 'super_admin_password'], text],
+];

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { parse as parseToml } from 'smol-toml';
+import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
+import { settingsSchema } from './settings-schema';
+import type { AppEnv, LogLevel, Settings } from './settings';
+
+const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
+const DEFAULT_CONFIG_DIR = path.resolve(__dirname, '..', '..', 'config');
+
+/** Configuration that cannot be used; the message names the key. The process should stop. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface LoadedSettings {
+  readonly settings: Settings;
+  /** Things worth logging once the logger exists, such as a missing secrets file. */
+  readonly warnings: readonly string[];
+}
+
+type Tree = Record<string, unknown>;
+
+const validate = new Ajv({ allErrors: true, strict: true }).compile(settingsSchema);
+
+/**
+ * Reads config/<APP_ENV>/config.toml, deep-merges config/<APP_ENV>/.secrets.toml over it,
+ * applies environment overrides, validates, and refuses development secrets in production.
+ */
+export function loadSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  configDir: string = env.CONFIG_DIR ?? DEFAULT_CONFIG_DIR,
+): LoadedSettings {
+  const appEnv = (env.APP_ENV ?? 'local') as AppEnv;
+  if (!APP_ENVS.includes(appEnv)) {
+    throw new ConfigError(`APP_ENV must be one of ${APP_ENVS.join(', ')}; got '${appEnv}'.`);
+  }
+  const warnings: string[] = [];
+  const envDir = path.join(configDir, appEnv);
+  const raw = readToml(path.join(envDir, 'config.toml'), true);
+  const secretsFile = path.join(envDir, '.secrets.toml');
+  if (existsSync(secretsFile)) deepMerge(raw, readToml(secretsFile, true));
+  else warnings.push(`No secrets file at ${secretsFile}; secrets must come from the environment.`);
+
+  for (const [variable, keyPath, parse] of ENVIRONMENT_OVERRIDES) {
+    const value = env[variable];
+    if (value !== undefined) setPath(raw, keyPath, parse(value));
+  }
+
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((error) => {
+      const key = error.instancePath.slice(1).replace(/\//g, '.');
+      const missing = error.keyword === 'required' ? `.${String(error.params.missingProperty)}` : '';
+      const extra = error.keyword === 'additionalProperties' ? `.${String(error.params.additionalProperty)}` : '';
+      const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+      return `${key}${missing}${extra}: ${message}`.replace(/^\./, '');
+    });
+    throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}): ${[...new Set(problems)].join('; ')}`);
+  }
+
+  const settings = toSettings(appEnv, raw);
+  if (appEnv === 'prod') refuseDevelopmentSecrets(settings, configDir);
+  return { settings, warnings };
+}
+
+function readToml(file: string, required: boolean): Tree {
+  if (!existsSync(file)) {
+    if (required) throw new ConfigError(`Missing configuration file ${file}.`);
+    return {};
+  }
+  try {
+    return parseToml(readFileSync(file, 'utf8')) as Tree;
+  } catch (error) {
+    throw new ConfigError(`Cannot parse ${file}: ${(error as Error).message}`);
+  }
+}
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(target: Tree, source: Tree): void {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    if (isTree(current) && isTree(value)) deepMerge(current, value);
+    else target[key] = value;
+  }
+}
+
+function setPath(tree: Tree, keyPath: readonly string[], value: unknown): void {
+  let node = tree;
+  keyPath.slice(0, -1).forEach((key) => {
+    if (!isTree(node[key])) node[key] = {};
+    node = node[key] as Tree;
+  });
+  node[keyPath[keyPath.length - 1] as string] = value;
+}
+
+function toSettings(appEnv: AppEnv, raw: Tree): Settings {
+  const section = (tree: Tree, key: string): Tree => (tree[key] ?? {}) as Tree;
+  const server = section(raw, 'server');
+  const database = section(raw, 'database');
+  const security = section(raw, 'security');
+  const auth = section(security, 'auth');
+  const password = section(security, 'password');
+  const bootstrap = section(raw, 'bootstrap');
+  return {
+    appEnv,
+    server: {
+      port: server.port as number,
+      bodyLimitBytes: server.body_limit_bytes as number,
+      shutdownGraceMs: server.shutdown_grace_ms as number,
+    },
+    database: {
+      url: database.url as string,
+      dataDir: database.data_dir as string,
+      embeddedPort: database.embedded_port as number,
+      poolMax: database.pool_max as number,
+    },
+    logs: { level: section(raw, 'logs').level as LogLevel },
+    auth: {
+      jwtSecret: auth.jwt_secret as string,
+      jwtAlgorithm: auth.jwt_algorithm as Settings['auth']['jwtAlgorithm'],
+      sessionTtlMin: auth.session_ttl_min as number,
+      sessionRefreshThreshold: auth.session_refresh_threshold as number,
+    },
+    cookies: { secure: section(security, 'cookies').secure as boolean },
+    password: {
+      pepper: password.pepper as string,
+      hasherWorkFactor: password.hasher_work_factor as number,
+      hasherMaxConcurrency: password.hasher_max_concurrency as number,
+      hasherWaitTimeoutS: password.hasher_wait_timeout_s as number,
+    },
+    projections: { runInProcess: section(raw, 'projections').run_in_process as boolean },
+    bootstrap: {
+      superAdminUsername: (bootstrap.super_admin_username as string | undefined) ?? '',
+      superAdminPassword: (bootstrap.super_admin_password as string | undefined) ?? '',
+    },
+  };
+}
+
+function refuseDevelopmentSecrets(settings: Settings, configDir: string): void {
+  const development = readToml(path.join(configDir, 'local', '.secrets.toml'), false);
+  const devSecrets = new Set<string>();
+  for (const sectionValue of Object.values(development)) {
+    if (!isTree(sectionValue)) continue;
+    for (const group of Object.values(sectionValue)) {
+      if (isTree(group)) Object.values(group).forEach((v) => typeof v === 'string' && devSecrets.add(v));
+    }
+  }
+  const offending: string[] = [];
+  if (devSecrets.has(settings.auth.jwtSecret)) offending.push('security.auth.jwt_secret');
+  if (devSecrets.has(settings.password.pepper)) offending.push('security.password.pepper');
+  if (offending.length > 0) {
+    throw new ConfigError(
+      `APP_ENV=prod refuses the development secrets in ${offending.join(' and ')}: set JWT_SECRET and PASSWORD_PEPPER.`,
+    );
+  }
+}

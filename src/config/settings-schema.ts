@@ -1,0 +1,90 @@
+/**
+ * JSON schema of the raw configuration (the TOML files' shape after environment overrides).
+ * Validated once at start: a bad value stops the process with a message naming the key.
+ */
+const port = { type: 'integer', minimum: 0, maximum: 65535 };
+const secret = { type: 'string', minLength: 32 };
+
+export const settingsSchema = {
+  type: 'object',
+  required: ['server', 'database', 'logs', 'security', 'projections'],
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port', 'body_limit_bytes', 'shutdown_grace_ms'],
+      properties: {
+        port,
+        body_limit_bytes: { type: 'integer', minimum: 1024, maximum: 104857600 },
+        shutdown_grace_ms: { type: 'integer', minimum: 0, maximum: 600000 },
+      },
+    },
+    database: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'data_dir', 'embedded_port', 'pool_max'],
+      properties: {
+        url: { type: 'string', anyOf: [{ maxLength: 0 }, { pattern: '^postgres(ql)?://' }] },
+        data_dir: { type: 'string', minLength: 1 },
+        embedded_port: port,
+        pool_max: { type: 'integer', minimum: 1, maximum: 500 },
+      },
+    },
+    logs: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['level'],
+      properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } },
+    },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['auth', 'cookies', 'password'],
+      properties: {
+        auth: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['jwt_secret', 'jwt_algorithm', 'session_ttl_min', 'session_refresh_threshold'],
+          properties: {
+            jwt_secret: secret,
+            jwt_algorithm: { enum: ['HS256', 'HS384', 'HS512'] },
+            // The original demands at least 1 minute; fractions are allowed so tests can watch expiry.
+            session_ttl_min: { type: 'number', exclusiveMinimum: 0, maximum: 525600 },
+            session_refresh_threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+          },
+        },
+        cookies: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['secure'],
+          properties: { secure: { type: 'boolean' } },
+        },
+        password: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['pepper', 'hasher_work_factor', 'hasher_max_concurrency', 'hasher_wait_timeout_s'],
+          properties: {
+            pepper: secret,
+            hasher_work_factor: { type: 'integer', minimum: 10, maximum: 31 },
+            hasher_max_concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+            hasher_wait_timeout_s: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+          },
+        },
+      },
+    },
+    projections: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['run_in_process'],
+      properties: { run_in_process: { type: 'boolean' } },
+    },
+    bootstrap: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        super_admin_username: { type: 'string' },
+        super_admin_password: { type: 'string' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,31 @@
+/** The validated configuration, as the rest of the code sees it. */
+export type AppEnv = 'local' | 'dev' | 'test' | 'prod';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Settings {
+  readonly appEnv: AppEnv;
+  readonly server: { readonly port: number; readonly bodyLimitBytes: number; readonly shutdownGraceMs: number };
+  readonly database: {
+    /** Empty for the embedded PGlite database. */
+    readonly url: string;
+    readonly dataDir: string;
+    readonly embeddedPort: number;
+    readonly poolMax: number;
+  };
+  readonly logs: { readonly level: LogLevel };
+  readonly auth: {
+    readonly jwtSecret: string;
+    readonly jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
+    readonly sessionTtlMin: number;
+    readonly sessionRefreshThreshold: number;
+  };
+  readonly cookies: { readonly secure: boolean };
+  readonly password: {
+    readonly pepper: string;
+    readonly hasherWorkFactor: number;
+    readonly hasherMaxConcurrency: number;
+    readonly hasherWaitTimeoutS: number;
+  };
+  readonly projections: { readonly runInProcess: boolean };
+  readonly bootstrap: { readonly superAdminUsername: string; readonly superAdminPassword: string };
+}
