@@ -1,0 +1,101 @@
+/**
+ * Boundaries of the hexagon, checked in CI (`npm run lint:deps`). See docs/architecture.md.
+ */
+const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|@electric-sql|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid)($|/)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'The domain imports nothing but the language, the shared kernel and its own feature domain.',
+      severity: 'error',
+      from: { path: '^src/features/[^/]+/domain/' },
+      to: {
+        pathNot: ['^src/features/[^/]+/domain/', '^src/shared/(decider|errors|command-context)\\.ts$'],
+      },
+    },
+    {
+      name: 'domain-inward-only',
+      severity: 'error',
+      from: { path: '^src/features/[^/]+/domain/' },
+      to: { path: ['^src/features/[^/]+/(application|adapters)/', '^projections/', '^src/http/'] },
+    },
+    {
+      name: 'application-no-io',
+      comment: 'Handlers may use tsyringe decorators and pino types only; no I/O libraries, no adapters.',
+      severity: 'error',
+      from: { path: '^src/features/[^/]+/application/' },
+      to: {
+        path: [INFRASTRUCTURE, '^src/features/[^/]+/adapters/', '^src/http/', '^projections/', '^src/shared/database/'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'application-no-node-io',
+      severity: 'error',
+      from: { path: '^src/features/[^/]+/application/' },
+      to: { dependencyTypes: ['core'], pathNot: '^(node:)?crypto$' },
+    },
+    {
+      name: 'features-via-index',
+      comment: 'Another feature, the HTTP layer, projections and scripts reach a feature only through its index.ts.',
+      severity: 'error',
+      from: { path: '^src/features/([^/]+)/' },
+      to: { path: '^src/features/', pathNot: ['^src/features/$1/', '^src/features/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'outside-features-via-index',
+      severity: 'error',
+      from: { path: '^(src/http|projections|scripts)/' },
+      to: {
+        path: '^src/features/[^/]+/(domain|application)/',
+        pathNot: '^src/features/[^/]+/domain/[^/]+-events\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'cqrs-split',
+      comment: 'The write side never reads projections; projections never call handlers or adapters.',
+      severity: 'error',
+      from: { path: '^src/features/[^/]+/(domain|application)/' },
+      to: { path: '^projections/' },
+    },
+    {
+      name: 'projections-not-to-write-side',
+      severity: 'error',
+      from: { path: '^projections/' },
+      to: { path: '^src/features/[^/]+/(application|adapters)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'core-not-to-http',
+      severity: 'error',
+      from: { path: '^(src/features|src/shared|projections)/' },
+      to: { path: '^src/(http|container|main)' },
+    },
+    {
+      name: 'not-to-test',
+      severity: 'error',
+      from: { path: '^(src|projections|scripts)/' },
+      to: { path: '^test/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)\\.[^/]+', '^scripts/', '^src/main\\.ts$', '/migrations/'] },
+      to: {},
+    },
+    {
+      name: 'not-to-dev-dep',
+      severity: 'error',
+      from: { path: '^(src|projections)/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|coverage|var)/' },
+  },
+};
