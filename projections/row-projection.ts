@@ -1,0 +1,62 @@
+import type { Knex } from 'knex';
+import type { EventFilter, RecordedEvent } from '../src/shared/event-store/event-store';
+import type { Projection } from './projection';
+
+/** A row that changed in a batch: `before` as loaded, `after` as folded (null: no row). */
+export interface RowChange<Row> {
+  readonly key: string;
+  readonly before: Row | null;
+  readonly after: Row | null;
+}
+
+/** The thin knex side of a keyed read model. */
+export interface RowTable<Row> {
+  load(trx: Knex.Transaction, keys: readonly string[]): Promise<ReadonlyMap<string, Row>>;
+  save(trx: Knex.Transaction, changes: readonly RowChange<Row>[]): Promise<void>;
+}
+
+export interface RowProjectionSpec<Row> {
+  readonly name: string;
+  readonly filter?: EventFilter;
+  /** The row an event is about; undefined for events this read model ignores. */
+  readonly keyOf: (event: RecordedEvent) => string | undefined;
+  readonly evolve: (row: Row | null, event: RecordedEvent) => Row | null;
+  readonly table: RowTable<Row>;
+}
+
+/** Folds a batch over the loaded rows and returns only the rows whose value changed. */
+export function foldBatch<Row>(
+  loaded: ReadonlyMap<string, Row>,
+  events: readonly RecordedEvent[],
+  keyOf: (event: RecordedEvent) => string | undefined,
+  evolve: (row: Row | null, event: RecordedEvent) => Row | null,
+): RowChange<Row>[] {
+  const current = new Map<string, Row | null>();
+  for (const event of events) {
+    const key = keyOf(event);
+    if (key === undefined) continue;
+    const row = current.has(key) ? (current.get(key) as Row | null) : (loaded.get(key) ?? null);
+    current.set(key, evolve(row, event));
+  }
+  const changes: RowChange<Row>[] = [];
+  for (const [key, after] of current) {
+    const before = loaded.get(key) ?? null;
+    if (after !== before) changes.push({ key, before, after });
+  }
+  return changes;
+}
+
+/** A projection of one row per key (a stream), read and written in batches. */
+export function rowProjection<Row>(spec: RowProjectionSpec<Row>): Projection {
+  return {
+    name: spec.name,
+    ...(spec.filter === undefined ? {} : { filter: spec.filter }),
+    async apply(trx, events) {
+      const keys = [...new Set(events.map(spec.keyOf).filter((key): key is string => key !== undefined))];
+      if (keys.length === 0) return;
+      const loaded = await spec.table.load(trx, keys);
+      const changes = foldBatch(loaded, events, spec.keyOf, spec.evolve);
+      if (changes.length > 0) await spec.table.save(trx, changes);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../../src/shared/clock';
+import { systemClock } from '../../src/shared/clock';
+import { USER_SESSIONS_TABLE } from './user-sessions.table';
+
+/** Structural copy of the account feature's port. */
+export interface UserSessionsIndex {
+  liveSessionIds(userId: string): Promise<string[]>;
+}
+
+export interface ReadOnlyDatabase {
+  read<T>(work: (q: Knex | Knex.Transaction) => Promise<T>): Promise<T>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Sessions of a user that have neither ended nor expired, as far as the projection has seen. */
+export class PgUserSessionsIndex implements UserSessionsIndex {
+  constructor(
+    private readonly db: ReadOnlyDatabase,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async liveSessionIds(userId: string): Promise<string[]> {
+    if (!UUID.test(userId)) return [];
+    const rows: { session_id: string }[] = await this.db.read((q) =>
+      q(USER_SESSIONS_TABLE)
+        .select('session_id')
+        .where({ user_id: userId, ended: false })
+        .andWhere('expires_at', '>', this.clock.now().toISOString())
+        .orderBy('session_id'),
+    );
+    return rows.map((row) => row.session_id);
+  }
+}
