@@ -1,0 +1,43 @@
+import knex from 'knex';
+import type { Knex } from 'knex';
+import type { Database } from './database';
+
+export interface KnexDatabaseOptions {
+  readonly kind: Database['kind'];
+  readonly connection: Knex.PgConnectionConfig;
+  readonly poolMax: number;
+  readonly socketAddress?: Database['socketAddress'];
+  /** Runs after knex is destroyed, e.g. to stop the embedded server this process owns. */
+  readonly onClose?: () => Promise<void>;
+}
+
+/** How long a caller waits for a connection before the database counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export function knexDatabase(options: KnexDatabaseOptions): Database {
+  const instance = knex({
+    client: 'pg',
+    connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...options.connection },
+    pool: { min: 0, max: options.poolMax },
+    acquireConnectionTimeout: CONNECT_TIMEOUT_MS * 2,
+  });
+  const embedded = options.kind === 'embedded';
+  let closing: Promise<void> | undefined;
+  return {
+    kind: options.kind,
+    knex: instance,
+    socketAddress: options.socketAddress,
+    transaction: (work) => instance.transaction(work),
+    read: (work) => (embedded ? instance.transaction(work) : work(instance)),
+    close: () => {
+      closing ??= (async () => {
+        try {
+          await instance.destroy();
+        } finally {
+          await options.onClose?.();
+        }
+      })();
+      return closing;
+    },
+  };
+}
