@@ -3,6 +3,12 @@ export type Role = 'user' | 'admin' | 'super_admin';
 
 export const ROLES: readonly Role[] = ['super_admin', 'admin', 'user'];
 
+/** Who acts on a command: the caller's id and role, re-read from the user stream per request. */
+export interface Actor {
+  readonly userId: string;
+  readonly role: Role;
+}
+
 const SUBORDINATES: Record<Role, readonly Role[]> = {
   super_admin: ['admin', 'user'],
   admin: ['user'],
@@ -17,6 +23,16 @@ export function canManageRole(actor: Role, target: Role): boolean {
 /** Whether the actor may manage some users at all (admin and above). */
 export function isAdministrator(role: Role): boolean {
   return SUBORDINATES[role].length > 0;
+}
+
+/** A user is a subordinate of the actor when its role ranks below; nobody is their own subordinate. */
+export function canManageSubordinate(actor: Actor, target: { readonly userId: string; readonly role: Role }): boolean {
+  return actor.userId !== target.userId && canManageRole(actor.role, target.role);
+}
+
+/** super_admin can never be assigned, granted or revoked through the API. */
+export function isChangeableRole(role: Role): boolean {
+  return role !== 'super_admin';
 }
 
 export function isRole(value: unknown): value is Role {

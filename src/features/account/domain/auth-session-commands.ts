@@ -1,0 +1,14 @@
+import type { SessionEndReason } from './auth-session-events';
+
+export type StartSession = {
+  readonly type: 'StartSession';
+  readonly data: { readonly sessionId: string; readonly userId: string; readonly now: Date; readonly ttlMs: number };
+};
+/** Sliding renewal: only inside the last `refreshThreshold` part of the TTL. */
+export type ExtendSession = {
+  readonly type: 'ExtendSession';
+  readonly data: { readonly now: Date; readonly ttlMs: number; readonly refreshThreshold: number };
+};
+export type EndSession = { readonly type: 'EndSession'; readonly data: { readonly reason: SessionEndReason } };
+
+export type AuthSessionCommand = StartSession | ExtendSession | EndSession;

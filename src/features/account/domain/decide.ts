@@ -1,0 +1,41 @@
+import type { Decider } from '../../../shared/decider';
+import { evolve, initialState, type AuthSessionState } from './auth-session';
+import type { AuthSessionCommand } from './auth-session-commands';
+import type { AuthSessionEvent } from './auth-session-events';
+import { NotAuthenticatedError, SessionAlreadyStartedError } from './errors';
+import { liveSession, renewalDue } from './session-validity';
+
+/** Decisions of a `session-<id>` stream. Ending an ended session, or extending early, is a no-op. */
+export function decide(command: AuthSessionCommand, state: AuthSessionState): AuthSessionEvent[] {
+  switch (command.type) {
+    case 'StartSession': {
+      const { sessionId, userId, now, ttlMs } = command.data;
+      if (state.status !== 'none') throw new SessionAlreadyStartedError(sessionId);
+      const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+      return [{ type: 'SessionStarted', data: { sessionId, userId, startedAt: now.toISOString(), expiresAt } }];
+    }
+    case 'ExtendSession': {
+      const { now, ttlMs, refreshThreshold } = command.data;
+      const live = liveSession(state, now);
+      if (live === undefined) throw new NotAuthenticatedError();
+      if (!renewalDue(live.expiresAt, now, ttlMs, refreshThreshold)) return [];
+      const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+      return [{ type: 'SessionExtended', data: { sessionId: live.sessionId, expiresAt } }];
+    }
+    case 'EndSession': {
+      if (state.status !== 'active') return [];
+      const { sessionId, userId } = state;
+      return [{ type: 'SessionEnded', data: { sessionId, userId, reason: command.data.reason } }];
+    }
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+export const authSessionDecider: Decider<AuthSessionState, AuthSessionCommand, AuthSessionEvent> = {
+  initialState,
+  evolve,
+  decide,
+};

@@ -1,0 +1,22 @@
+import type { AuthSessionState, SessionFacts } from './auth-session';
+
+export type LiveSession = Extract<AuthSessionState, { status: 'active' }>;
+
+/** A session is live until it is ended or its expiry is reached (expiresAt ≤ now is expired). */
+export function liveSession(state: AuthSessionState, now: Date): LiveSession | undefined {
+  if (state.status !== 'active') return undefined;
+  return Date.parse(state.expiresAt) > now.getTime() ? state : undefined;
+}
+
+/**
+ * A session started no later than the user's last deactivation counts as ended, whether or
+ * not the reaction has appended its SessionEnded yet: deactivation bites on the next request.
+ */
+export function endedByDeactivation(session: SessionFacts, lastDeactivatedAt: string | undefined): boolean {
+  return lastDeactivatedAt !== undefined && Date.parse(session.startedAt) <= Date.parse(lastDeactivatedAt);
+}
+
+/** Renewal is due once the remaining lifetime is at most ttl × threshold. */
+export function renewalDue(expiresAt: string, now: Date, ttlMs: number, refreshThreshold: number): boolean {
+  return Date.parse(expiresAt) - now.getTime() <= ttlMs * refreshThreshold;
+}

@@ -1,0 +1,54 @@
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../shared/errors';
+
+/** 403 "Not authorized.": the permission matrix refuses the action. */
+export class NotAuthorizedError extends ForbiddenError {
+  constructor() {
+    super('auth.not_authorized', 'Not authorized.');
+  }
+}
+
+/** 400: one of the username rules, each with its own code and the contract's message. */
+export class InvalidUsernameError extends ValidationError {}
+
+/** 400 "Password must be at least 6 characters long." */
+export class PasswordTooShortError extends ValidationError {
+  constructor() {
+    super('user.password_too_short', 'Password must be at least 6 characters long.');
+  }
+}
+
+/** 409: the username is reserved by a created user (or by a creation still in progress). */
+export class UserAlreadyExistsError extends ConflictError {
+  constructor(readonly username: string) {
+    super('user.already_exists', `User with '${username}' already exists.`);
+  }
+}
+
+/** 404, in the original's Python-repr wording: `'NAME'` by name, `UUID('…')` by id. */
+export class UserNotFoundError extends NotFoundError {
+  static byUsername(username: string): UserNotFoundError {
+    return new UserNotFoundError(`User with '${username}' is not found.`);
+  }
+
+  static byId(userId: string): UserNotFoundError {
+    return new UserNotFoundError(`User with UUID('${userId.toLowerCase()}') is not found.`);
+  }
+
+  private constructor(message: string) {
+    super('user.not_found', message);
+  }
+}
+
+/** 403: the role of a super_admin is never changed. */
+export class RoleChangeNotPermittedError extends ForbiddenError {
+  constructor(username: string) {
+    super('user.role_change_not_permitted', `Changing role of user '${username}' (super_admin) is not permitted.`);
+  }
+}
+
+/** 403 "Invalid password.": a wrong current password on change-password (login answers 401). */
+export class CurrentPasswordInvalidError extends ForbiddenError {
+  constructor() {
+    super('auth.invalid_password', 'Invalid password.');
+  }
+}
