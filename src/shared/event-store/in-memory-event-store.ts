@@ -62,6 +62,10 @@ export class InMemoryEventStore implements EventStore {
     const stream = this.streams.get(streamName);
     const replay = this.checkExpectation(streamName, stream, events, expected);
     if (replay !== undefined) return replay;
+    // Ids are unique per stream: a batch that repeats a stored id but is no replay is refused.
+    if (events.some((e) => stream?.byId.has(e.id.toLowerCase()))) {
+      throw new WrongExpectedVersionError(streamName, expected, revisionOfStream(stream));
+    }
 
     const record = stream ?? { events: [], byId: new Map<string, RecordedEvent>() };
     this.streams.set(streamName, record);
@@ -146,9 +150,7 @@ export class InMemoryEventStore implements EventStore {
     events: readonly EventData[],
     expected: ExpectedRevision,
   ): AppendResult | undefined {
-    const current: CurrentRevision = stream === undefined || stream.events.length === 0
-      ? 'no_stream'
-      : BigInt(stream.events.length - 1);
+    const current = revisionOfStream(stream);
     const fail = (): never => {
       throw new WrongExpectedVersionError(streamName, expected, current);
     };
@@ -175,6 +177,10 @@ export class InMemoryEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError('The in-memory event store is closed.');
   }
+}
+
+function revisionOfStream(stream: StreamRecord | undefined): CurrentRevision {
+  return stream === undefined || stream.events.length === 0 ? 'no_stream' : BigInt(stream.events.length - 1);
 }
 
 function resultOf(last: RecordedEvent | undefined): AppendResult {

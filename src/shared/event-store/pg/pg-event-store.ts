@@ -1,0 +1,148 @@
+import type { Knex } from 'knex';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventData,
+  EventStore,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  SubscribeOptions,
+} from '../event-store';
+import { EventStoreUnavailableError, WrongExpectedVersionError } from '../event-store';
+import type { Database } from '../../database/database';
+import { isConnectionError } from '../../database/connection-errors';
+import { AppendNotifier } from '../append-notifier';
+import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend } from '../append-validation';
+import { catchUpSubscription } from '../catch-up-subscription';
+import type { EventRow } from './pg-event-rows';
+import { EVENT_COLUMNS, filterCondition, readAllSql, toRecordedEvent } from './pg-event-rows';
+
+export interface PgEventStoreOptions {
+  /** How often subscribers look for other processes' appends; local appends wake them at once. */
+  readonly pollIntervalMs?: number;
+  readonly defaultBatchSize?: number;
+  readonly maxAppendSizeBytes?: number;
+}
+
+interface AppendRow {
+  readonly o_status: 'ok' | 'idempotent' | 'wrong_expected_version';
+  readonly o_actual: string;
+  readonly o_next_revision: string | null;
+  readonly o_position: string | null;
+}
+
+/** SQLSTATE classes that say "try again later" rather than "this statement is wrong". */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)/;
+
+/** The SQL every append runs; tests that hold a transaction open use it too. */
+export const APPEND_SQL = 'SELECT o_status, o_actual, o_next_revision, o_position FROM append_events(?, ?, ?::jsonb)';
+
+export function appendBindings(streamName: string, events: readonly EventData[], expected: AppendOptions['expectedRevision']): unknown[] {
+  const payload = events.map((e) => ({ id: e.id, type: e.type, data: e.data ?? null, metadata: e.metadata }));
+  return [streamName, String(expected ?? 'any'), JSON.stringify(payload)];
+}
+
+/**
+ * The event store on PostgreSQL (a server or the embedded PGlite), through the Database.
+ * Infrastructure failures surface as EventStoreUnavailableError.
+ */
+export class PgEventStore implements EventStore {
+  private readonly notifier = new AppendNotifier();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pollIntervalMs: number;
+  private readonly defaultBatchSize: number;
+  private readonly maxAppendSizeBytes: number;
+
+  constructor(private readonly db: Database, options: PgEventStoreOptions = {}) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.defaultBatchSize = options.defaultBatchSize ?? 500;
+    this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
+  }
+
+  async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
+    validateAppend(streamName, events, this.maxAppendSizeBytes);
+    const expected = options.expectedRevision ?? 'any';
+    const rows = await this.query<AppendRow>(APPEND_SQL, appendBindings(streamName, events, expected));
+    const row = rows[0];
+    if (row === undefined) throw new EventStoreUnavailableError('The append returned no status.');
+    if (row.o_status === 'wrong_expected_version') {
+      const actual = BigInt(row.o_actual);
+      throw new WrongExpectedVersionError(streamName, expected, actual < 0n ? 'no_stream' : actual);
+    }
+    if (row.o_status === 'ok') this.notifier.notify();
+    return { nextRevision: BigInt(row.o_next_revision as string), position: BigInt(row.o_position as string) };
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision;
+    const condition = from === undefined ? 'true' : backwards ? 'e.revision <= ?' : 'e.revision >= ?';
+    const rows = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.stream_name = ? AND ${condition}
+       ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`,
+      [streamName, ...(from === undefined ? [] : [from.toString()]), options.maxCount ?? null],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    return this.readPage(options.after, options.maxCount, options.filter);
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    const subscription = catchUpSubscription(
+      {
+        readPage: (after, maxCount, filter) => this.readPage(after, maxCount, filter),
+        notifier: this.notifier,
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      {
+        ...options,
+        batchSize: options.batchSize ?? this.defaultBatchSize,
+        onClose: () => this.subscriptions.delete(subscription),
+      },
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Ends the subscriptions; the Database belongs to the caller and stays open. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+  }
+
+  private async readPage(after: GlobalPosition | undefined, maxCount: number | undefined, filter: ReadAllOptions['filter']): Promise<ReadAllResult> {
+    const condition = filterCondition(filter);
+    const from = (after ?? -1n).toString();
+    const rows = await this.query<Partial<EventRow> & { last_readable: string | null }>(
+      readAllSql(condition.sql),
+      [from, ...condition.bindings, maxCount ?? null, from],
+    );
+    const lastReadable = rows[0]?.last_readable ?? null;
+    const events = rows.filter((row) => row.position !== null && row.position !== undefined).map((row) => toRecordedEvent(row as EventRow));
+    const lastEvent = events[events.length - 1];
+    if (maxCount !== undefined && events.length >= maxCount && lastEvent !== undefined) {
+      return { events, lastPosition: lastEvent.position, isEnd: lastReadable === lastEvent.position.toString() };
+    }
+    return { events, lastPosition: lastReadable === null ? undefined : BigInt(lastReadable), isEnd: true };
+  }
+
+  private async query<Row>(sql: string, bindings: readonly unknown[]): Promise<Row[]> {
+    try {
+      const result = await this.db.read((q: Knex | Knex.Transaction) => q.raw(sql, bindings as Knex.RawBinding[]));
+      return (result as { rows: Row[] }).rows;
+    } catch (error) {
+      if (isUnavailable(error)) throw new EventStoreUnavailableError('The event store is unavailable.', { cause: error });
+      throw error;
+    }
+  }
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isConnectionError(error) || (typeof code === 'string' && TRANSIENT_SQLSTATE.test(code));
+}
