@@ -52,3 +52,27 @@ export class CurrentPasswordInvalidError extends ForbiddenError {
     super('auth.invalid_password', 'Invalid password.');
   }
 }
+
+/** 400 for a sorting field that is not a read-model column (no trailing dot, as the original). */
+export class InvalidSortingFieldError extends ValidationError {
+  constructor(field: string) {
+    super('users.invalid_sorting_field', `Invalid sorting field: ${pythonRepr(field)}`);
+  }
+}
+
+/** A string as Python's repr() prints it, since the original's messages embed reprs. */
+export function pythonRepr(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  let out = '';
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === '\\') out += '\\\\';
+    else if (char === quote) out += `\\${quote}`;
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += char;
+  }
+  return `${quote}${out}${quote}`;
+}

@@ -1,25 +1,32 @@
-import type { Role } from '../../src/features/user/domain/roles';
+import type { Role } from '../../domain/roles';
 
-/** Structural copy of the user feature's read port (UserDirectoryReader). */
 export interface UserListQuery {
   limit: number;
   offset: number;
   sortingField: string;
   sortingOrder: 'ASC' | 'DESC';
+  /** Opaque keyset cursor from a previous page's `nextCursor`. */
   cursor?: string;
 }
+
 export interface UserListItem {
   id_: string;
   username: string;
   role: Role;
   is_active: boolean;
 }
+
 export interface UserListPage {
   users: UserListItem[];
   total: number;
   nextCursor: string | null;
 }
+
+/** The users list, served from a projection (eventually consistent; never used to authorize). */
 export interface UserDirectoryReader {
   readonly sortableFields: readonly string[];
+  /** Throws a 400 for a cursor it did not issue. */
   list(query: UserListQuery): Promise<UserListPage>;
 }
+
+export const USER_DIRECTORY_READER = Symbol('UserDirectoryReader');

@@ -1,0 +1,28 @@
+import { inject, injectable } from 'tsyringe';
+import type { CommandContext } from '../../../shared/command-context';
+import { handleCommand } from '../../../shared/decider';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
+import { userDecider } from '../domain/decide';
+import type { Actor } from '../domain/roles';
+import { userStreamName } from '../domain/user-events';
+import { ID_GENERATOR, type IdGenerator } from './ports/id-generator';
+
+/**
+ * Only the super admin revokes the admin role, also from an inactive user.
+ * Order: super admin (403) → target (404) → target not super admin (403 "Changing role…");
+ * no subordinate or active check; a plain user is a no-op.
+ */
+@injectable()
+export class RevokeAdminHandler {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(input: { actor: Actor; userId: string }, context: CommandContext): Promise<void> {
+    const userId = input.userId.toLowerCase();
+    await handleCommand(this.store, userDecider, userStreamName(userId), { type: 'RevokeAdmin', data: { userId, actor: input.actor } }, context, {
+      eventId: () => this.ids.newEventId(),
+    });
+  }
+}

@@ -1,0 +1,61 @@
+// The user feature's public surface: handlers, ports and their tokens, events, errors and
+// the adapters the composition root registers. Nothing else is imported from outside.
+export type { Role, Actor } from './domain/roles';
+export { ROLES, isRole, canManageRole, isAdministrator } from './domain/roles';
+export type {
+  UserEvent,
+  UserCreated,
+  PasswordChanged,
+  PasswordSet,
+  AdminGranted,
+  AdminRevoked,
+  UserActivated,
+  UserDeactivated,
+  UserCreationAbandoned,
+  UsernameReserved,
+} from './domain/user-events';
+export { userStreamName, usernameStreamName } from './domain/user-events';
+export type { UserState, ExistingUser } from './domain/user';
+export type { UserCommand, CreationOrigin } from './domain/user-commands';
+export { userDecider } from './domain/decide';
+export { parseUsername, type Username } from './domain/username';
+export { assertPasswordRule, sameUtf8Bytes } from './domain/password';
+export {
+  NotAuthorizedError,
+  InvalidUsernameError,
+  PasswordTooShortError,
+  UserAlreadyExistsError,
+  UserNotFoundError,
+  RoleChangeNotPermittedError,
+  CurrentPasswordInvalidError,
+  InvalidSortingFieldError,
+} from './domain/errors';
+
+export { PASSWORD_HASHER, type PasswordHasher } from './application/ports/password-hasher';
+export { ID_GENERATOR, type IdGenerator } from './application/ports/id-generator';
+export {
+  USER_DIRECTORY_READER,
+  type UserDirectoryReader,
+  type UserListQuery,
+  type UserListItem,
+  type UserListPage,
+} from './application/ports/user-directory-reader';
+export {
+  USERNAME_RESERVATION_POLICY,
+  defaultUsernameReservationPolicy,
+  type UsernameReservationPolicy,
+} from './application/ports/username-reservation-policy';
+
+export { UserLookup } from './application/user-lookup';
+export { UserRegistration, type NewUser } from './application/user-registration';
+export { CreateUserHandler } from './application/create-user';
+export { SetUserPasswordHandler } from './application/set-user-password';
+export { GrantAdminHandler } from './application/grant-admin';
+export { RevokeAdminHandler } from './application/revoke-admin';
+export { ActivateUserHandler } from './application/activate-user';
+export { DeactivateUserHandler } from './application/deactivate-user';
+export { ListUsersHandler } from './application/list-users';
+export { BootstrapSuperAdminHandler } from './application/bootstrap-super-admin';
+
+export { BcryptPasswordHasher, type BcryptPasswordHasherOptions } from './adapters/bcrypt-password-hasher';
+export { UuidIdGenerator } from './adapters/uuid-id-generator';
