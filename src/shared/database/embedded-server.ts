@@ -27,7 +27,7 @@ const MAX_CONNECTIONS = 32;
  */
 export async function startEmbeddedServer(dataDir: string, port: number): Promise<EmbeddedServer> {
   const owner = runningEmbeddedInstance(dataDir);
-  if (owner !== undefined && owner.pid !== process.pid) throw new EmbeddedDatabaseInUseError(dataDir, owner.pid, owner.port);
+  if (owner !== undefined) throw new EmbeddedDatabaseInUseError(dataDir, owner.pid, owner.port);
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir });
   const server = new PGLiteSocketServer({ db, host: HOST, port, maxConnections: MAX_CONNECTIONS });
