@@ -9,6 +9,10 @@ export type ExtendSession = {
   readonly type: 'ExtendSession';
   readonly data: { readonly now: Date; readonly ttlMs: number; readonly refreshThreshold: number };
 };
-export type EndSession = { readonly type: 'EndSession'; readonly data: { readonly reason: SessionEndReason } };
+/** `startedUntil`: end the session only if it started no later than this ISO time. */
+export type EndSession = {
+  readonly type: 'EndSession';
+  readonly data: { readonly reason: SessionEndReason; readonly startedUntil?: string };
+};
 
 export type AuthSessionCommand = StartSession | ExtendSession | EndSession;

@@ -3,7 +3,7 @@ import { evolve, initialState, type AuthSessionState } from './auth-session';
 import type { AuthSessionCommand } from './auth-session-commands';
 import type { AuthSessionEvent } from './auth-session-events';
 import { NotAuthenticatedError, SessionAlreadyStartedError } from './errors';
-import { liveSession, renewalDue } from './session-validity';
+import { endedByDeactivation, liveSession, renewalDue } from './session-validity';
 
 /** Decisions of a `session-<id>` stream. Ending an ended session, or extending early, is a no-op. */
 export function decide(command: AuthSessionCommand, state: AuthSessionState): AuthSessionEvent[] {
@@ -24,6 +24,8 @@ export function decide(command: AuthSessionCommand, state: AuthSessionState): Au
     }
     case 'EndSession': {
       if (state.status !== 'active') return [];
+      const { startedUntil } = command.data;
+      if (startedUntil !== undefined && !endedByDeactivation(state, startedUntil)) return [];
       const { sessionId, userId } = state;
       return [{ type: 'SessionEnded', data: { sessionId, userId, reason: command.data.reason } }];
     }

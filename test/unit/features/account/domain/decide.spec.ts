@@ -70,6 +70,15 @@ describe('AuthSession decider', () => {
       ]);
     });
 
+    it('ends only a session started no later than the given time', () => {
+      const started = aSessionStarted({ startedAt: T0.toISOString() });
+      const { sessionId, userId } = started.data;
+      session.given([started]).when({ type: 'EndSession', data: { reason: 'user_deactivated', startedUntil: at(-1).toISOString() } }).thenNothing();
+      session.given([started]).when({ type: 'EndSession', data: { reason: 'user_deactivated', startedUntil: T0.toISOString() } }).then([
+        { type: 'SessionEnded', data: { sessionId, userId, reason: 'user_deactivated' } },
+      ]);
+    });
+
     it('is a no-op on an ended or unknown session', () => {
       const started = aSessionStarted();
       const { sessionId, userId } = started.data;

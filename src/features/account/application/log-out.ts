@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import { inject, injectable } from 'tsyringe';
+import type { CommandContext } from '../../../shared/command-context';
+import { handleCommand } from '../../../shared/decider';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
+import { LOGGER } from '../../../shared/logger';
+import { ID_GENERATOR, type IdGenerator } from '../../user';
+import { sessionStreamName } from '../domain/auth-session-events';
+import { authSessionDecider } from '../domain/decide';
+import type { Caller } from './session-resolution';
+
+/**
+ * Ends only the caller's current session; the user's other sessions stay valid. As in the
+ * original, a failure to record the end is logged and the logout still succeeds.
+ */
+@injectable()
+export class LogOutHandler {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute(input: { caller: Caller }, context: CommandContext): Promise<void> {
+    const { sessionId, userId } = input.caller;
+    try {
+      await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), { type: 'EndSession', data: { reason: 'logout' } }, context, {
+        eventId: () => this.ids.newEventId(),
+      });
+    } catch (error) {
+      this.logger.error({ err: error, userId }, 'logout could not end the session');
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// The account feature's public surface: sessions, sign-up, log-in, own password, log-out.
+export type { Caller, IssuedToken, SessionResolution } from './application/session-resolution';
+export type {
+  AuthSessionEvent,
+  SessionStarted,
+  SessionExtended,
+  SessionEnded,
+  SessionEndReason,
+} from './domain/auth-session-events';
+export { sessionStreamName } from './domain/auth-session-events';
+export type { AuthSessionState } from './domain/auth-session';
+export { authSessionDecider } from './domain/decide';
+export {
+  NotAuthenticatedError,
+  AlreadyAuthenticatedError,
+  InvalidCredentialsError,
+  AccountInactiveError,
+  PasswordUnchangedError,
+  AuthenticationUnavailableError,
+} from './domain/errors';
+export { NotAuthorizedError } from '../user';
+
+export { TOKEN_CODEC, type TokenCodec } from './application/ports/token-codec';
+export { SESSION_POLICY, type SessionPolicy } from './application/ports/session-policy';
+export { USER_SESSIONS_INDEX, type UserSessionsIndex } from './application/ports/user-sessions-index';
+export { SESSION_ID_GENERATOR, type SessionIdGenerator } from './application/ports/session-id-generator';
+
+export { ResolveSessionHandler } from './application/resolve-session';
+export { SignUpHandler } from './application/sign-up';
+export { LogInHandler } from './application/log-in';
+export { ChangePasswordHandler } from './application/change-password';
+export { LogOutHandler } from './application/log-out';
+export { EndSessionsOnUserDeactivated, END_SESSIONS_ACTOR } from './application/end-sessions-on-user-deactivated';
+
+export { JwtTokenCodec } from './adapters/jwt-token-codec';
+export { CryptoSessionIdGenerator } from './adapters/crypto-session-id-generator';
