@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Database } from '../../src/shared/database/database';
 import type { Clock } from '../../src/shared/clock';
 import { systemClock } from '../../src/shared/clock';
 import { USER_SESSIONS_TABLE } from './user-sessions.table';
@@ -8,16 +8,12 @@ export interface UserSessionsIndex {
   liveSessionIds(userId: string): Promise<string[]>;
 }
 
-export interface ReadOnlyDatabase {
-  read<T>(work: (q: Knex | Knex.Transaction) => Promise<T>): Promise<T>;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Sessions of a user that have neither ended nor expired, as far as the projection has seen. */
 export class PgUserSessionsIndex implements UserSessionsIndex {
   constructor(
-    private readonly db: ReadOnlyDatabase,
+    private readonly db: Pick<Database, 'read'>,
     private readonly clock: Clock = systemClock,
   ) {}
 

@@ -1,14 +1,11 @@
 import type { Knex } from 'knex';
+import type { Database } from '../../src/shared/database/database';
 import type { Role } from '../../src/features/user/domain/roles';
 import { ValidationError } from '../../src/shared/errors';
-import type { UserDirectoryReader, UserListPage, UserListQuery } from './user-directory';
+import type { UserDirectoryReader, UserListPage, UserListQuery } from '../../src/features/user/index';
 import { decodeCursor, encodeCursor } from './users-cursor';
 import type { SortKey, UsersCursor } from './users-cursor';
 import { USERS_COUNT, USERS_TABLE } from './users.table';
-
-export interface ReadOnlyDatabase {
-  read<T>(work: (q: Knex | Knex.Transaction) => Promise<T>): Promise<T>;
-}
 
 const SORTABLE_FIELDS = ['id', 'username', 'role', 'is_active'] as const;
 type SortableField = (typeof SORTABLE_FIELDS)[number];
@@ -29,7 +26,7 @@ interface PageRow {
 export class PgUserDirectoryReader implements UserDirectoryReader {
   readonly sortableFields: readonly string[] = SORTABLE_FIELDS;
 
-  constructor(private readonly db: ReadOnlyDatabase) {}
+  constructor(private readonly db: Pick<Database, 'read'>) {}
 
   async list(query: UserListQuery): Promise<UserListPage> {
     const field = sortableField(query.sortingField);

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { Database } from '../src/shared/database/database';
+import type { EventStore, GlobalPosition } from '../src/shared/event-store/event-store';
+import { CheckpointStore } from './checkpoint-store';
+import type { Processor, Projection } from './projection';
+import { ProjectionPositions } from './projection-positions';
+import { ProjectionRunner } from './projection-runner';
+import type { Job, RunnerSettings } from './projection-runner';
+
+export interface ProjectionWorkerOptions {
+  readonly db: Database;
+  readonly eventStore: EventStore;
+  readonly logger: Logger;
+  readonly projections?: readonly Projection[];
+  readonly processors?: readonly Processor[];
+  /** Positions shared with readers that wait for read-your-writes; one is made when omitted. */
+  readonly positions?: ProjectionPositions;
+  /** Lease owner name; defaults to host, pid and a random suffix. */
+  readonly owner?: string;
+  /** Defaults to 30 s. */
+  readonly leaseTtlMs?: number;
+  /** Defaults to a third of the lease time. */
+  readonly renewEveryMs?: number;
+  /** How often a worker without the lease tries again; defaults to 1 s. */
+  readonly leaseRetryMs?: number;
+  /** Events per subscription page, hence per transaction at most; the store's default when omitted. */
+  readonly batchSize?: number;
+  /** Backoff after a failed batch: doubles from the initial value up to the maximum (100 ms, 10 s). */
+  readonly retryInitialMs?: number;
+  readonly retryMaxMs?: number;
+}
+
+/**
+ * Runs projections and processors, each under its own lease so that exactly one worker across
+ * processes runs it, with rows and checkpoint committed together.
+ */
+export class ProjectionWorker {
+  readonly positions: ProjectionPositions;
+  private readonly runners: ProjectionRunner[];
+  private started = false;
+
+  constructor(options: ProjectionWorkerOptions) {
+    const checkpoints = new CheckpointStore(options.db);
+    this.positions = options.positions ?? new ProjectionPositions(checkpoints);
+    const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    const settings: RunnerSettings = {
+      owner: options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseTtlMs,
+      renewEveryMs: options.renewEveryMs ?? Math.max(1, Math.floor(leaseTtlMs / 3)),
+      leaseRetryMs: options.leaseRetryMs ?? 1_000,
+      batchSize: options.batchSize,
+      retryInitialMs: options.retryInitialMs ?? 100,
+      retryMaxMs: options.retryMaxMs ?? 10_000,
+    };
+    const jobs: Job[] = [
+      ...(options.projections ?? []).map((projection): Job => ({ kind: 'projection', projection })),
+      ...(options.processors ?? []).map((processor): Job => ({ kind: 'processor', processor })),
+    ];
+    const dependencies = { ...options, checkpoints, positions: this.positions };
+    this.runners = jobs.map((job) => new ProjectionRunner(job, dependencies, settings));
+    const names = this.runners.map((runner) => runner.name);
+    const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+    if (duplicate !== undefined) throw new Error(`Projection '${duplicate}' is registered twice.`);
+  }
+
+  /** Starts every runner in the background; failures are logged and retried, never thrown. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const runner of this.runners) runner.start();
+  }
+
+  /** Finishes the batches in flight and releases the leases. */
+  async stop(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  /** The last checkpoint this process saw for the projection. */
+  positionOf(name: string): GlobalPosition | undefined {
+    return this.positions.positionOf(name);
+  }
+
+  /** True once the projection has passed `position` (inclusive), false after the timeout. */
+  waitUntilPassed(name: string, position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    return this.positions.waitUntilPassed(name, position, { timeoutMs });
+  }
+}

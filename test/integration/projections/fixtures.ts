@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import type { Database } from '../../../src/shared/database/database';
+import type {
+  EventData,
+  EventStore,
+  GlobalPosition,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionMessage,
+} from '../../../src/shared/event-store/event-store';
+
+export interface CapturedLogger {
+  readonly logger: Logger;
+  readonly lines: Record<string, unknown>[];
+}
+
+/** A pino logger whose records tests can inspect. */
+export function capturingLogger(): CapturedLogger {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+const metadata = { actorId: 'system:test', correlationId: 'test', causationId: 'test', occurredAt: '2026-01-01T00:00:00.000Z' };
+
+export function event(type: string, data: Record<string, unknown>): EventData {
+  return { id: randomUUID(), type, data, metadata };
+}
+
+export async function createUser(
+  store: EventStore,
+  user: { id?: string; username?: string; role?: string } = {},
+): Promise<{ id: string; username: string; position: GlobalPosition }> {
+  const id = user.id ?? randomUUID();
+  const username = user.username ?? `u${id.slice(0, 8)}`;
+  const created = event('UserCreated', {
+    userId: id,
+    username,
+    role: user.role ?? 'user',
+    passwordHash: '$2b$11$hash',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+  const { position } = await store.append(`user-${id}`, [created], { expectedRevision: 'no_stream' });
+  return { id, username, position };
+}
+
+export async function changeUser(store: EventStore, id: string, type: string): Promise<GlobalPosition> {
+  const { position } = await store.append(`user-${id}`, [event(type, { userId: id, deactivatedAt: '2026-01-01T00:00:00.000Z' })]);
+  return position;
+}
+
+export interface StoredUser {
+  id: string;
+  username: string;
+  role: string;
+  is_active: boolean;
+  last_revision: string;
+}
+
+export async function usersRows(db: Database, ids: readonly string[]): Promise<StoredUser[]> {
+  return db.read((q) =>
+    q('users_v1').select('id', 'username', 'role', 'is_active', 'last_revision').whereIn('id', ids as string[]).orderBy('id'),
+  );
+}
+
+export async function usersCount(db: Database): Promise<number> {
+  const row = (await db.read((q) => q('read_model_counts').where({ name: 'users_v1' }).first('value'))) as { value: string };
+  return Number(row.value);
+}
+
+export interface CheckpointRow {
+  position: string | null;
+  lease_owner: string | null;
+  lease_token: string;
+}
+
+export async function checkpointRow(db: Database, name: string): Promise<CheckpointRow | undefined> {
+  return db.read((q) => q('projection_checkpoints').where({ name }).first('position', 'lease_owner', 'lease_token'));
+}
+
+/** Polls until the condition holds; fails the test with `what` after the timeout. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * An event store whose subscriptions hold back checkpoint messages while the gate is closed:
+ * a worker then has its batch in hand but cannot commit it, like a process that stalled.
+ */
+export class GatedEventStore implements EventStore {
+  private opened: Promise<void> = Promise.resolve();
+  private openGate: () => void = () => undefined;
+  /** Resolves when a subscription reached the closed gate. */
+  waiting: Promise<void> = new Promise(() => undefined);
+  private reachedGate: () => void = () => undefined;
+
+  constructor(private readonly inner: EventStore) {}
+
+  hold(): void {
+    this.opened = new Promise((resolve) => {
+      this.openGate = resolve;
+    });
+    this.waiting = new Promise((resolve) => {
+      this.reachedGate = resolve;
+    });
+  }
+
+  letGo(): void {
+    this.openGate();
+  }
+
+  subscribe(options?: SubscribeOptions): Subscription {
+    const inner = this.inner.subscribe(options);
+    async function* gated(self: GatedEventStore): AsyncGenerator<SubscriptionMessage> {
+      for await (const message of inner) {
+        if (message.type !== 'event') {
+          self.reachedGate();
+          await self.opened;
+        }
+        yield message;
+      }
+    }
+    const iterator = gated(this);
+    return { [Symbol.asyncIterator]: () => iterator, close: () => inner.close() };
+  }
+
+  append: EventStore['append'] = (...args) => this.inner.append(...args);
+  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
+  close: EventStore['close'] = () => this.inner.close();
+}

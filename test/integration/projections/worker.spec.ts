@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { CheckpointStore } from '../../../projections/checkpoint-store';
+import type { Processor, Projection } from '../../../projections/projection';
+import { foldBatch } from '../../../projections/row-projection';
+import { evolveUserRow, userIdOf } from '../../../projections/users/users.projector';
+import { usersProjection } from '../../../projections/users/users.projection';
+import { ProjectionWorker } from '../../../projections/worker';
+import type { ProjectionWorkerOptions } from '../../../projections/worker';
+import type { Database } from '../../../src/shared/database/database';
+import type { EventStore, RecordedEvent } from '../../../src/shared/event-store/event-store';
+import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
+import { openTestDatabase } from '../../support/test-database';
+import {
+  capturingLogger,
+  changeUser,
+  checkpointRow,
+  createUser,
+  event,
+  eventually,
+  GatedEventStore,
+  usersCount,
+  usersRows,
+} from './fixtures';
+
+/** The users projection under a name of its own, so each test has its own checkpoint and lease. */
+function testUsersProjection(): Projection {
+  return { ...usersProjection(), name: `users_v1:test-${randomUUID()}` };
+}
+
+describe('ProjectionWorker', () => {
+  let db: Database;
+  const workers: ProjectionWorker[] = [];
+  let log = capturingLogger();
+
+  before(async () => {
+    db = await openTestDatabase();
+  });
+
+  beforeEach(() => {
+    log = capturingLogger();
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+  });
+
+  function startWorker(eventStore: EventStore, options: Partial<ProjectionWorkerOptions>): ProjectionWorker {
+    const worker = new ProjectionWorker({
+      db,
+      eventStore,
+      logger: log.logger,
+      leaseTtlMs: 5_000,
+      leaseRetryMs: 50,
+      retryInitialMs: 10,
+      retryMaxMs: 100,
+      ...options,
+    });
+    workers.push(worker);
+    worker.start();
+    return worker;
+  }
+
+  async function freshReplay(store: EventStore, ids: readonly string[]): Promise<Record<string, unknown>[]> {
+    const { events } = await store.readAll();
+    const keyOf = (e: RecordedEvent): string | undefined => userIdOf(e);
+    const rows = foldBatch(new Map(), events, keyOf, evolveUserRow)
+      .flatMap((change) => (change.after === null || !ids.includes(change.key) ? [] : [change.after]))
+      .map((row) => ({ ...row, last_revision: row.last_revision.toString() }));
+    return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  describe('with the users projection', () => {
+    it('folds a stream of events into rows and keeps the count in step', async () => {
+      const store = new InMemoryEventStore();
+      const projection = testUsersProjection();
+      const countBefore = await usersCount(db);
+      const alice = await createUser(store, { role: 'user' });
+      const bob = await createUser(store, { role: 'admin' });
+      const carol = await createUser(store, { role: 'super_admin' });
+      const abandonedId = randomUUID();
+      await store.append(`user-${abandonedId}`, [event('UserCreationAbandoned', { userId: abandonedId, username: 'gone' })]);
+      await changeUser(store, alice.id, 'AdminGranted');
+      await changeUser(store, bob.id, 'UserDeactivated');
+      const last = await changeUser(store, bob.id, 'AdminRevoked');
+
+      const worker = startWorker(store, { projections: [projection] });
+      expect(await worker.waitUntilPassed(projection.name, last, 5_000)).to.equal(true);
+
+      const rows = await usersRows(db, [alice.id, bob.id, carol.id, abandonedId]);
+      expect(rows).to.deep.equal(
+        [
+          { id: alice.id, username: alice.username, role: 'admin', is_active: true, last_revision: '1' },
+          { id: bob.id, username: bob.username, role: 'user', is_active: false, last_revision: '2' },
+          { id: carol.id, username: carol.username, role: 'super_admin', is_active: true, last_revision: '0' },
+        ].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      );
+      expect(await usersCount(db)).to.equal(countBefore + 3);
+      expect((await checkpointRow(db, projection.name))?.position).to.equal(last.toString());
+    });
+
+    it('applies events appended after it caught up', async () => {
+      const store = new InMemoryEventStore();
+      const projection = testUsersProjection();
+      const first = await createUser(store);
+      const worker = startWorker(store, { projections: [projection] });
+      expect(await worker.waitUntilPassed(projection.name, first.position, 5_000)).to.equal(true);
+
+      const later = await createUser(store);
+      const position = await changeUser(store, later.id, 'UserDeactivated');
+      expect(await worker.waitUntilPassed(projection.name, position, 5_000)).to.equal(true);
+      expect(await usersRows(db, [later.id])).to.have.deep.nested.property('[0].is_active', false);
+      expect(worker.positionOf(projection.name)).to.equal(position);
+    });
+
+    it('changes nothing when events already applied come again (crash after commit, before acknowledgement)', async () => {
+      const store = new InMemoryEventStore();
+      const projection = testUsersProjection();
+      const users = [await createUser(store), await createUser(store), await createUser(store)];
+      await changeUser(store, users[0]!.id, 'AdminGranted');
+      const last = await changeUser(store, users[1]!.id, 'UserDeactivated');
+      const ids = users.map((user) => user.id);
+      const first = startWorker(store, { projections: [projection] });
+      expect(await first.waitUntilPassed(projection.name, last, 5_000)).to.equal(true);
+      await first.stop();
+      const rowsOnce = await usersRows(db, ids);
+      const countOnce = await usersCount(db);
+
+      await db.transaction((trx) => trx('projection_checkpoints').where({ name: projection.name }).update({ position: null }));
+      const again = startWorker(store, { projections: [projection] });
+      expect(await again.waitUntilPassed(projection.name, last, 5_000)).to.equal(true);
+
+      expect(await usersRows(db, ids)).to.deep.equal(rowsOnce);
+      expect(await usersCount(db)).to.equal(countOnce);
+    });
+
+    it('rolls a failed batch back whole, logs it, retries, and after a restart equals a fresh replay', async () => {
+      const store = new InMemoryEventStore();
+      const real = usersProjection();
+      const name = `users_v1:test-${randomUUID()}`;
+      const countBefore = await usersCount(db);
+      const users = [];
+      for (let i = 0; i < 6; i++) users.push(await createUser(store));
+      const victim = users[2]!;
+      let attempts = 0;
+      let failing = true;
+      const flaky: Projection = {
+        ...real,
+        name,
+        async apply(trx, events) {
+          await real.apply(trx, events);
+          if (failing && events.some((e) => e.streamName === `user-${victim.id}`)) {
+            attempts++;
+            throw new Error('killed mid-batch');
+          }
+        },
+      };
+      const ids = users.map((user) => user.id);
+
+      startWorker(store, { projections: [flaky], batchSize: 2 });
+      await eventually('the failing batch to be retried', async () => attempts >= 3);
+
+      expect((await usersRows(db, ids)).map((row) => row.id).sort()).to.deep.equal([users[0]!.id, users[1]!.id].sort());
+      expect((await checkpointRow(db, name))?.position).to.equal(users[1]!.position.toString());
+      expect(await usersCount(db)).to.equal(countBefore + 2);
+      const failure = log.lines.find((line) => line.level === 50 && (line.err as { message?: string })?.message === 'killed mid-batch');
+      expect(failure, 'the failed batch is logged as an error').to.include({ projection: name });
+
+      await workers.splice(0)[0]!.stop();
+      failing = false;
+      const restarted = startWorker(store, { projections: [flaky], batchSize: 2 });
+      expect(await restarted.waitUntilPassed(name, users[5]!.position, 5_000)).to.equal(true);
+      expect(await usersRows(db, ids)).to.deep.equal(await freshReplay(store, ids));
+      expect(await usersCount(db)).to.equal(countBefore + 6);
+    });
+
+    it('works with the PostgreSQL event store in the same database', async () => {
+      const { PgEventStore } = await import('../../../src/shared/event-store/pg/pg-event-store');
+      const store = new PgEventStore(db, { pollIntervalMs: 50 });
+      try {
+        const projection = testUsersProjection();
+        const start = await store.append(`marker-${randomUUID()}`, [event('Marker', {})]);
+        await db.transaction((trx) =>
+          trx('projection_checkpoints').insert({ name: projection.name, position: start.position.toString() }),
+        );
+        const user = await createUser(store, { role: 'admin' });
+        const last = await changeUser(store, user.id, 'UserDeactivated');
+        const worker = startWorker(store, { projections: [projection] });
+        expect(await worker.waitUntilPassed(projection.name, last, 5_000)).to.equal(true);
+        expect(await usersRows(db, [user.id])).to.deep.equal([
+          { id: user.id, username: user.username, role: 'admin', is_active: false, last_revision: '1' },
+        ]);
+      } finally {
+        await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+        await store.close();
+      }
+    });
+  });
+
+  describe('leases', () => {
+    it('lets only one worker run a projection; another takes over once the first stops', async () => {
+      const store = new InMemoryEventStore();
+      const projection = testUsersProjection();
+      const first = startWorker(store, { projections: [projection], owner: 'first' });
+      const one = await createUser(store);
+      expect(await first.waitUntilPassed(projection.name, one.position, 5_000)).to.equal(true);
+
+      const second = startWorker(store, { projections: [projection], owner: 'second' });
+      const two = await createUser(store);
+      expect(await first.waitUntilPassed(projection.name, two.position, 5_000)).to.equal(true);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await checkpointRow(db, projection.name)).to.include({ lease_owner: 'first' });
+      expect(second.positionOf(projection.name)).to.equal(undefined);
+
+      await first.stop();
+      expect([null, 'second'], 'released on stop').to.include((await checkpointRow(db, projection.name))?.lease_owner);
+      const three = await createUser(store);
+      await eventually('the second worker to take over', async () => second.positionOf(projection.name) === three.position);
+      expect(await usersRows(db, [three.id])).to.have.length(1);
+      expect(await checkpointRow(db, projection.name)).to.include({ lease_owner: 'second' });
+    });
+
+    it('does not let a stalled owner whose lease was taken commit its batch (fencing token)', async () => {
+      const gated = new GatedEventStore(new InMemoryEventStore());
+      const projection = testUsersProjection();
+      const one = await createUser(gated);
+      const stalled = startWorker(gated, { projections: [projection], owner: 'stalled', leaseTtlMs: 60_000 });
+      expect(await stalled.waitUntilPassed(projection.name, one.position, 5_000)).to.equal(true);
+
+      gated.hold();
+      const two = await createUser(gated);
+      await gated.waiting;
+      await db.transaction((trx) =>
+        trx('projection_checkpoints').where({ name: projection.name }).update({ lease_expires_at: trx.raw("now() - interval '1 second'") }),
+      );
+      const checkpoints = new CheckpointStore(db);
+      const usurper = await checkpoints.acquire(projection.name, 'usurper', 60_000);
+      expect(usurper, 'an expired lease can be taken').to.not.equal(undefined);
+      gated.letGo();
+
+      await eventually('the stale commit to be refused', async () =>
+        log.lines.some((line) => String(line.msg).startsWith('checkpoint compare failed')),
+      );
+      expect(await usersRows(db, [two.id])).to.deep.equal([]);
+      expect(await checkpointRow(db, projection.name)).to.include({ position: one.position.toString(), lease_owner: 'usurper' });
+
+      await checkpoints.release(usurper!);
+      await eventually('the old owner to retake the free lease and catch up', async () => (await usersRows(db, [two.id])).length === 1);
+      expect(await checkpointRow(db, projection.name)).to.include({ position: two.position.toString(), lease_owner: 'stalled' });
+    });
+
+    it('refuses a second lease while one is held, and a release by a stale token', async () => {
+      const checkpoints = new CheckpointStore(db);
+      const name = `lease-test-${randomUUID()}`;
+      const held = await checkpoints.acquire(name, 'a', 60_000);
+      expect(held).to.include({ name, owner: 'a', position: undefined });
+      expect(await checkpoints.acquire(name, 'b', 60_000)).to.equal(undefined);
+      const retaken = await checkpoints.acquire(name, 'a', 60_000);
+      expect(retaken!.token > held!.token).to.equal(true);
+      expect(await checkpoints.renew(held!, 60_000), 'a renewal with the old token fails').to.equal(false);
+      await checkpoints.release(held!);
+      expect(await checkpoints.acquire(name, 'b', 60_000)).to.equal(undefined);
+      await checkpoints.release(retaken!);
+      expect(await checkpoints.acquire(name, 'b', 60_000)).to.include({ owner: 'b' });
+    });
+  });
+
+  describe('filters and stopping', () => {
+    it('advances the checkpoint of a filtered subscription whose filter matches nothing', async () => {
+      const store = new InMemoryEventStore();
+      const applied: RecordedEvent[] = [];
+      const projection: Projection = {
+        name: `nothing-${randomUUID()}`,
+        filter: { streamNamePrefixes: ['no-such-stream-'] },
+        async apply(_trx, events) {
+          applied.push(...events);
+        },
+      };
+      await createUser(store);
+      const last = (await createUser(store)).position;
+      startWorker(store, { projections: [projection] });
+      await eventually('the checkpoint to pass the skipped events', async () =>
+        (await checkpointRow(db, projection.name))?.position === last.toString(),
+      );
+      expect(applied).to.deep.equal([]);
+    });
+
+    it('stops cleanly: releases the lease, and the next worker goes on from the checkpoint', async () => {
+      const store = new InMemoryEventStore();
+      const seen: string[] = [];
+      const projection: Projection = {
+        name: `stop-${randomUUID()}`,
+        async apply(_trx, events) {
+          seen.push(...events.map((e) => e.id));
+        },
+      };
+      const one = await createUser(store);
+      const first = startWorker(store, { projections: [projection] });
+      expect(await first.waitUntilPassed(projection.name, one.position, 5_000)).to.equal(true);
+      await first.stop();
+      expect(await checkpointRow(db, projection.name)).to.include({ lease_owner: null, position: one.position.toString() });
+
+      const two = await createUser(store);
+      const next = startWorker(store, { projections: [projection] });
+      expect(await next.waitUntilPassed(projection.name, two.position, 5_000)).to.equal(true);
+      const ids = (await store.readAll()).events.map((e) => e.id);
+      expect(seen).to.deep.equal(ids);
+    });
+
+    it('reports a projection that does not reach a position in time', async () => {
+      const store = new InMemoryEventStore();
+      const worker = startWorker(store, { projections: [] });
+      expect(await worker.waitUntilPassed(`never-${randomUUID()}`, 1n, 150)).to.equal(false);
+    });
+  });
+
+  describe('processors', () => {
+    it('handles every event before its checkpoint moves, and again after a failure', async () => {
+      const store = new InMemoryEventStore();
+      const handled: string[] = [];
+      let failOnce = true;
+      let release: () => void = () => undefined;
+      const blocked = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const one = await createUser(store);
+      const two = await createUser(store);
+      const processor: Processor = {
+        name: `processor-${randomUUID()}`,
+        filter: { eventTypePrefixes: ['UserCreated'] },
+        async handle(e) {
+          if (e.id === (await store.readAll()).events[1]?.id) {
+            if (failOnce) {
+              failOnce = false;
+              throw new Error('reaction failed');
+            }
+            await blocked;
+          }
+          handled.push(e.id);
+        },
+      };
+      startWorker(store, { processors: [processor] });
+      await eventually('the failed event to be retried', async () =>
+        log.lines.some((line) => (line.err as { message?: string } | undefined)?.message === 'reaction failed'),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await checkpointRow(db, processor.name))?.position ?? null, 'no checkpoint past an unhandled event').to.equal(null);
+
+      release();
+      await eventually('the checkpoint to pass both events', async () =>
+        (await checkpointRow(db, processor.name))?.position === two.position.toString(),
+      );
+      const ids = (await store.readAll()).events.map((e) => e.id);
+      expect(handled.filter((id) => id === ids[0]).length, 'handled at least once').to.be.at.least(1);
+      expect(handled).to.include(ids[1]);
+      expect(one.position < two.position).to.equal(true);
+    });
+
+    it('waits for the projections it names to pass an event before handling it', async () => {
+      const store = new InMemoryEventStore();
+      const projectedUpTo: (string | undefined)[] = [];
+      const slow: Projection = {
+        name: `slow-${randomUUID()}`,
+        async apply(_trx, _events) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        },
+      };
+      const checkpoints = new CheckpointStore(db);
+      const processor: Processor = {
+        name: `after-slow-${randomUUID()}`,
+        waitFor: [slow.name],
+        async handle(e) {
+          projectedUpTo.push(`${(await checkpoints.positionOf(slow.name))! >= e.position}`);
+        },
+      };
+      await createUser(store);
+      const last = (await createUser(store)).position;
+      const worker = startWorker(store, { projections: [slow], processors: [processor] });
+      expect(await worker.waitUntilPassed(processor.name, last, 5_000)).to.equal(true);
+      expect(projectedUpTo).to.deep.equal(['true', 'true']);
+    });
+  });
+});
