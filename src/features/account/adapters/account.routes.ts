@@ -1,0 +1,100 @@
+import type { ChangePasswordHandler, LogInHandler, LogOutHandler, SignUpHandler } from '..';
+import { errorResponse } from '../../../http/openapi';
+import { created, defineRoute, noContent, type RouteDefinition } from '../../../http/route-definition';
+import { changePasswordBody, idResponseSchema, logInBody, signUpBody, type ChangePasswordBody, type CredentialsBody } from './account.schemas';
+
+export interface AccountHandlers {
+  signUp: Pick<SignUpHandler, 'execute'>;
+  logIn: Pick<LogInHandler, 'execute'>;
+  changePassword: Pick<ChangePasswordHandler, 'execute'>;
+  logOut: Pick<LogOutHandler, 'execute'>;
+}
+
+const tags = ['account'];
+const notAuthenticated = errorResponse(401, 'Not authenticated');
+
+export function accountRoutes(handlers: AccountHandlers): RouteDefinition[] {
+  return [
+    defineRoute<CredentialsBody, undefined, undefined, 'guest'>({
+      method: 'post',
+      path: '/api/v1/account/signup',
+      operationId: 'sign_up',
+      summary: 'Sign up',
+      description: 'Open to everyone without a session. Registers a user with the role `user`; does not log in.',
+      tags,
+      auth: 'guest',
+      body: signUpBody,
+      responses: [
+        { status: 201, description: 'Created', schema: idResponseSchema },
+        errorResponse(400, 'Username or password rules broken'),
+        errorResponse(403, 'Already authenticated'),
+        errorResponse(409, 'Username taken'),
+        errorResponse(503, 'Service unavailable'),
+      ],
+      async handle({ body, context }) {
+        const { id } = await handlers.signUp.execute({ username: body.username, password: body.password }, context);
+        return created({ id });
+      },
+    }),
+    defineRoute<CredentialsBody, undefined, undefined, 'guest'>({
+      method: 'post',
+      path: '/api/v1/account/login',
+      operationId: 'log_in',
+      summary: 'Log in',
+      description: 'Open to everyone without a session. Starts a session and sets the `access_token` cookie.',
+      tags,
+      auth: 'guest',
+      body: logInBody,
+      responses: [
+        { status: 204, description: 'Logged in; `Set-Cookie: access_token=<JWT>; HttpOnly; Path=/`' },
+        errorResponse(400, 'Username or password rules broken'),
+        errorResponse(401, 'Invalid password, or inactive account'),
+        errorResponse(403, 'Already authenticated'),
+        errorResponse(404, 'Unknown username'),
+        errorResponse(503, 'Service unavailable'),
+      ],
+      async handle({ body, context }) {
+        const issued = await handlers.logIn.execute({ username: body.username, password: body.password }, context);
+        return noContent({ set: issued.token });
+      },
+    }),
+    defineRoute<ChangePasswordBody, undefined, undefined, 'required'>({
+      method: 'put',
+      path: '/api/v1/account/password',
+      operationId: 'change_password',
+      summary: 'Change own password',
+      description: 'Authenticated users. The current password must be right and the new one must differ.',
+      tags,
+      auth: 'required',
+      body: changePasswordBody,
+      responses: [
+        { status: 204, description: 'Password changed' },
+        errorResponse(400, 'Password rules broken, or new equals current'),
+        notAuthenticated,
+        errorResponse(403, 'Wrong current password, or account inactive'),
+        errorResponse(503, 'Service unavailable'),
+      ],
+      async handle({ body, caller, context }) {
+        await handlers.changePassword.execute(
+          { caller, currentPassword: body.current_password, newPassword: body.new_password },
+          context,
+        );
+        return noContent();
+      },
+    }),
+    defineRoute<undefined, undefined, undefined, 'required'>({
+      method: 'delete',
+      path: '/api/v1/account/logout',
+      operationId: 'log_out',
+      summary: 'Log out',
+      description: 'Authenticated users. Ends the current session only and clears the cookie.',
+      tags,
+      auth: 'required',
+      responses: [{ status: 204, description: 'Logged out; the cookie is cleared' }, notAuthenticated],
+      async handle({ caller, context }) {
+        await handlers.logOut.execute({ caller }, context);
+        return noContent('clear');
+      },
+    }),
+  ];
+}

@@ -1,0 +1,133 @@
+import type {
+  ActivateUserHandler,
+  Actor,
+  CreateUserHandler,
+  DeactivateUserHandler,
+  GrantAdminHandler,
+  ListUsersHandler,
+  RevokeAdminHandler,
+  SetUserPasswordHandler,
+} from '..';
+import type { Caller } from '../../account';
+import { errorResponse } from '../../../http/openapi';
+import { created, defineRoute, noContent, ok, type RouteDefinition } from '../../../http/route-definition';
+import {
+  createUserBody,
+  listUsersQuery,
+  setPasswordBody,
+  createdUserSchema,
+  userIdPath,
+  userListResponseSchema,
+  type CreateUserBody,
+  type ListUsersQueryParams,
+  type UserIdParams,
+} from './user.schemas';
+
+export interface UserHandlers {
+  createUser: Pick<CreateUserHandler, 'execute'>;
+  listUsers: Pick<ListUsersHandler, 'execute'>;
+  setUserPassword: Pick<SetUserPasswordHandler, 'execute'>;
+  grantAdmin: Pick<GrantAdminHandler, 'execute'>;
+  revokeAdmin: Pick<RevokeAdminHandler, 'execute'>;
+  activateUser: Pick<ActivateUserHandler, 'execute'>;
+  deactivateUser: Pick<DeactivateUserHandler, 'execute'>;
+}
+
+const tags = ['users'];
+const actorOf = (caller: Caller): Actor => ({ userId: caller.userId, role: caller.role });
+const authErrors = [errorResponse(401, 'Not authenticated'), errorResponse(403, 'Not authorized')];
+const targetErrors = [...authErrors, errorResponse(404, 'No user with this id')];
+
+type TargetHandler = Pick<GrantAdminHandler, 'execute'>;
+
+/** The five `/users/{user_id}/...` commands that take nothing but the target. */
+function targetCommand(method: 'put' | 'delete', path: string, operationId: string, summary: string, handler: TargetHandler) {
+  return defineRoute<undefined, undefined, UserIdParams, 'required'>({
+    method,
+    path: `/api/v1/users/{user_id}/${path}`,
+    operationId,
+    summary,
+    tags,
+    auth: 'required',
+    params: userIdPath,
+    responses: [{ status: 204, description: 'Done (also when nothing had to change)' }, ...targetErrors],
+    async handle({ params, caller, context }) {
+      await handler.execute({ actor: actorOf(caller), userId: params.user_id }, context);
+      return noContent();
+    },
+  });
+}
+
+export function userRoutes(handlers: UserHandlers): RouteDefinition[] {
+  return [
+    defineRoute<CreateUserBody, undefined, undefined, 'required'>({
+      method: 'post',
+      path: '/api/v1/users/',
+      operationId: 'create_user',
+      summary: 'Create a user',
+      description: 'Admins create users; super admins also admins. Nobody creates a super admin.',
+      tags,
+      auth: 'required',
+      body: createUserBody,
+      responses: [
+        { status: 201, description: 'Created', schema: createdUserSchema },
+        errorResponse(400, 'Username or password rules broken'),
+        ...authErrors,
+        errorResponse(409, 'Username taken'),
+      ],
+      async handle({ body, caller, context }) {
+        const { id } = await handlers.createUser.execute(
+          { actor: actorOf(caller), username: body.username, password: body.password, role: body.role },
+          context,
+        );
+        return created({ id });
+      },
+    }),
+    defineRoute<undefined, ListUsersQueryParams, undefined, 'required'>({
+      method: 'get',
+      path: '/api/v1/users/',
+      operationId: 'list_users',
+      summary: 'List users',
+      description: 'Admins and super admins. Inactive users included; `next_cursor` is additive.',
+      tags,
+      auth: 'required',
+      query: listUsersQuery,
+      responses: [
+        { status: 200, description: 'A page of users', schema: userListResponseSchema },
+        errorResponse(400, 'Unknown sorting field, or a bad cursor'),
+        ...authErrors,
+      ],
+      async handle({ query, caller }) {
+        const page = await handlers.listUsers.execute({
+          actor: actorOf(caller),
+          limit: query.limit,
+          offset: query.offset,
+          sortingField: query.sorting_field,
+          sortingOrder: query.sorting_order,
+          ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+        });
+        return ok({ users: page.users, total: page.total, next_cursor: page.nextCursor });
+      },
+    }),
+    defineRoute<string, undefined, UserIdParams, 'required'>({
+      method: 'put',
+      path: '/api/v1/users/{user_id}/password',
+      operationId: 'set_user_password',
+      summary: "Set a subordinate's password",
+      description: 'Admins for users, super admins for admins and users. The body is a bare JSON string.',
+      tags,
+      auth: 'required',
+      params: userIdPath,
+      body: setPasswordBody,
+      responses: [{ status: 204, description: 'Password set' }, errorResponse(400, 'Password too short'), ...targetErrors],
+      async handle({ params, body, caller, context }) {
+        await handlers.setUserPassword.execute({ actor: actorOf(caller), userId: params.user_id, password: body }, context);
+        return noContent();
+      },
+    }),
+    targetCommand('put', 'roles/admin', 'grant_admin', 'Grant admin (super admins only)', handlers.grantAdmin),
+    targetCommand('delete', 'roles/admin', 'revoke_admin', 'Revoke admin (super admins only)', handlers.revokeAdmin),
+    targetCommand('put', 'activation', 'activate_user', 'Activate a subordinate', handlers.activateUser),
+    targetCommand('delete', 'activation', 'deactivate_user', 'Deactivate a subordinate (ends all their sessions)', handlers.deactivateUser),
+  ];
+}

@@ -1,0 +1,89 @@
+import { modelBody, parameters, stringBody } from '../../../http/request-validation';
+import { ROLES, type Role } from '../domain/roles';
+
+export interface CreateUserBody {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+export interface ListUsersQueryParams {
+  limit: number;
+  offset: number;
+  sorting_field: string;
+  sorting_order: 'ASC' | 'DESC';
+  cursor?: string;
+}
+
+export interface UserIdParams {
+  user_id: string;
+}
+
+/** The largest page; the original has no cap (see behaviour.md, "Our contract" 7). */
+export const MAX_PAGE_SIZE = 1000;
+
+export const createUserBody = modelBody<CreateUserBody>({
+  type: 'object',
+  title: 'CreateUserRequestPydantic',
+  properties: {
+    username: { type: 'string', title: 'Username' },
+    password: { type: 'string', title: 'Password' },
+    role: { type: 'string', title: 'UserRole', enum: [...ROLES], default: 'user' },
+  },
+  required: ['username', 'password'],
+});
+
+/** The body is the bare JSON string, e.g. `"newpass1"` (one plain `str` body parameter in the original). */
+export const setPasswordBody = stringBody({ type: 'string', title: 'Password' });
+
+export const listUsersQuery = parameters<ListUsersQueryParams>('query', {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 20, title: 'Limit' },
+    // Bounded so that an absurd offset is a 422 rather than a database error.
+    offset: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, title: 'Offset' },
+    sorting_field: { type: 'string', default: 'username', title: 'Sorting Field' },
+    sorting_order: { type: 'string', enum: ['ASC', 'DESC'], default: 'ASC', title: 'SortingOrder' },
+    cursor: {
+      type: 'string',
+      title: 'Cursor',
+      description: 'The `next_cursor` of the previous page, to page at index speed at any depth.',
+    },
+  },
+});
+
+export const userIdPath = parameters<UserIdParams>('path', {
+  type: 'object',
+  properties: { user_id: { type: 'string', format: 'uuid', title: 'User Id' } },
+  required: ['user_id'],
+});
+
+export const userListResponseSchema = {
+  type: 'object',
+  title: 'ListUsersQM',
+  properties: {
+    users: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id_: { type: 'string', format: 'uuid' },
+          username: { type: 'string' },
+          role: { type: 'string', enum: [...ROLES] },
+          is_active: { type: 'boolean' },
+        },
+        required: ['id_', 'username', 'role', 'is_active'],
+      },
+    },
+    total: { type: 'integer' },
+    next_cursor: { type: ['string', 'null'], description: 'Opaque; send it back as `cursor` for the next page.' },
+  },
+  required: ['users', 'total'],
+};
+
+export const createdUserSchema = {
+  type: 'object',
+  title: 'CreateUserResponse',
+  properties: { id: { type: 'string', format: 'uuid' } },
+  required: ['id'],
+};

@@ -1,0 +1,86 @@
+import express from 'express';
+import type { Logger } from 'pino';
+import packageJson from '../../package.json';
+import { accountRoutes, type AccountHandlers } from '../features/account/adapters/account.routes';
+import { userRoutes, type UserHandlers } from '../features/user/adapters/user.routes';
+import type { Clock } from '../shared/clock';
+import type { SessionResolver } from './authenticate';
+import { mountDocs } from './docs';
+import { errorMiddleware } from './error-middleware';
+import { fallback, type KnownRoute } from './fallback';
+import { sendJson } from './json-response';
+import { buildOpenApiDocument, type ApiInfo } from './openapi';
+import { requestContext } from './request-context';
+import { mountRoutes } from './route-runner';
+import type { CookieSettings } from './session-cookie';
+
+export interface AppDependencies {
+  handlers: {
+    account: AccountHandlers & { resolveSession: SessionResolver };
+    user: UserHandlers;
+  };
+  logger: Logger;
+  clock: Clock;
+  cookies: CookieSettings;
+  /** Largest accepted request body; larger ones get 413. */
+  bodyLimitBytes: number;
+  /** Readiness probe behind `GET /api/v1/ready`; it throws (or rejects) when the service cannot serve. */
+  ready?: () => Promise<void>;
+  /** Defaults to this package's name and version. */
+  apiInfo?: ApiInfo;
+}
+
+const DEFAULT_INFO: ApiInfo = {
+  title: packageJson.name,
+  version: packageJson.version,
+  description: 'Event-sourced users and accounts, REST-compatible with the FastAPI hexagonal template.',
+};
+
+export function createApp(deps: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  const routes = [...accountRoutes(deps.handlers.account), ...userRoutes(deps.handlers.user)];
+  const info = deps.apiInfo ?? DEFAULT_INFO;
+  const known: KnownRoute[] = [
+    { method: 'get', path: '/' },
+    { method: 'get', path: '/api/v1/health' },
+    { method: 'get', path: '/docs' },
+    { method: 'get', path: '/redoc' },
+    { method: 'get', path: '/openapi.json' },
+    ...(deps.ready ? [{ method: 'get', path: '/api/v1/ready' }] : []),
+    ...routes,
+  ];
+
+  app.use(requestContext(deps.logger));
+
+  // Starlette matches paths exactly: `/users` and `/users/` are different routes.
+  const router = express.Router({ strict: true, caseSensitive: true });
+  router.get('/', (_req, res) => {
+    res.status(307).setHeader('Location', 'docs/');
+    res.end();
+  });
+  router.get('/api/v1/health', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  const ready = deps.ready;
+  if (ready) {
+    router.get('/api/v1/ready', async (_req, res) => {
+      await ready();
+      sendJson(res, 200, { status: 'ready' });
+    });
+  }
+  mountRoutes(router, routes, {
+    resolver: deps.handlers.account.resolveSession,
+    clock: deps.clock,
+    cookies: deps.cookies,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    logger: deps.logger,
+  });
+  mountDocs(router, buildOpenApiDocument(routes, info), info.title);
+  // Inside the router, so that express's automatic OPTIONS reply never runs.
+  router.use(fallback(known));
+  app.use(router);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,85 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { isConnectionError } from '../shared/database';
+import { AppError, type ErrorKind } from '../shared/errors';
+import { EventStoreUnavailableError } from '../shared/event-store/event-store';
+import { sendJson } from './json-response';
+import { requestLogOf } from './request-context';
+import { FrameworkHttpError, RequestValidationError } from './request-validation-error';
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  unavailable: 503,
+};
+
+const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again later.', code: 'service.unavailable' };
+const INTERNAL = { error: 'Internal Server Error', code: 'internal' };
+
+/** body-parser's and the router's own errors (http-errors): a status, an exposable message, a type. */
+interface HttpLibraryError {
+  status: number;
+  expose?: boolean;
+  type?: string;
+  message: string;
+}
+
+/** The one place where errors become HTTP responses. */
+export function errorMiddleware(root: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    const log = requestLogOf(res, root);
+    if (res.headersSent) {
+      log.error({ err: error }, 'Error after the response started');
+      next(error);
+      return;
+    }
+    if (error instanceof RequestValidationError) {
+      log.info({ detail: error.detail.map(({ type, loc }) => ({ type, loc })) }, 'Request validation failed');
+      sendJson(res, 422, { detail: error.detail });
+      return;
+    }
+    if (error instanceof FrameworkHttpError) {
+      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+      sendJson(res, error.status, { detail: error.detail });
+      return;
+    }
+    if (error instanceof AppError && error.kind !== 'unavailable') {
+      log.info({ code: error.code }, `Handled exception: ${error.name} — ${error.message}`);
+      sendJson(res, STATUS_BY_KIND[error.kind], { error: error.message, code: error.code });
+      return;
+    }
+    if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error)) {
+      log.error({ err: error }, 'Service unavailable');
+      sendJson(res, 503, error instanceof AppError ? { error: error.message, code: error.code } : UNAVAILABLE);
+      return;
+    }
+    if (isHttpLibraryError(error)) {
+      log.info({ type: error.type, status: error.status }, `Rejected request: ${error.message}`);
+      sendJson(res, error.status, libraryErrorBody(error));
+      return;
+    }
+    log.error({ err: error }, 'Unhandled error');
+    sendJson(res, 500, INTERNAL);
+  };
+}
+
+function isHttpLibraryError(error: unknown): error is HttpLibraryError {
+  if (!(error instanceof Error)) return false;
+  const { status, expose } = error as Partial<HttpLibraryError>;
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
+}
+
+function libraryErrorBody(error: HttpLibraryError): { error: string; code: string } {
+  switch (error.type) {
+    case 'entity.too.large':
+      return { error: 'Request body is too large.', code: 'request.too_large' };
+    case 'encoding.unsupported':
+      return { error: 'Unsupported content encoding.', code: 'request.unsupported_encoding' };
+    default:
+      return { error: error.message, code: 'request.invalid' };
+  }
+}

@@ -1,0 +1,64 @@
+import express, { type RequestHandler, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { Clock } from '../shared/clock';
+import type { CommandContext } from '../shared/command-context';
+import { authenticate, type SessionResolver } from './authenticate';
+import { sendJson, sendNoContent } from './json-response';
+import { decodeBody } from './request-body';
+import { requestIdOf, requestLogOf } from './request-context';
+import { validateBody, validateParameters, type Validated } from './request-validation';
+import { RequestValidationError, type ValidationDetail } from './request-validation-error';
+import type { RouteDefinition, SessionCookieChange } from './route-definition';
+import { clearedSessionCookie, readSessionToken, sessionCookie, type CookieSettings } from './session-cookie';
+
+export interface RouteEnvironment {
+  resolver: SessionResolver;
+  clock: Clock;
+  cookies: CookieSettings;
+  bodyLimitBytes: number;
+  logger: Logger;
+}
+
+export function toExpressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{(\w+)\}/g, ':$1');
+}
+
+export function mountRoutes(router: Router, routes: readonly RouteDefinition[], env: RouteEnvironment): void {
+  // Bodies are read raw and decoded later, after authentication, so that a 401 wins over a 422.
+  const readBody = express.raw({ type: () => true, limit: env.bodyLimitBytes });
+  for (const route of routes) {
+    const handlers: RequestHandler[] = route.body ? [readBody, runner(route, env)] : [runner(route, env)];
+    router[route.method](toExpressPath(route.path), ...handlers);
+  }
+}
+
+/** Authentication, then path, query and body validation (all errors together), then the handler. */
+function runner(route: RouteDefinition, env: RouteEnvironment): RequestHandler {
+  return async (req, res) => {
+    const requestId = requestIdOf(res);
+    const log = requestLogOf(res, env.logger);
+    const setCookie = (change: SessionCookieChange): void => {
+      res.setHeader('Set-Cookie', change === 'clear' ? clearedSessionCookie() : sessionCookie(change.set, env.cookies));
+    };
+    const anonymous: CommandContext = { actorId: 'anonymous', correlationId: requestId, causationId: requestId, now: env.clock.now() };
+    const token = readSessionToken(req.headers.cookie);
+    const caller = await authenticate(route.auth, token, env.resolver, anonymous, setCookie);
+    const context = caller ? { ...anonymous, actorId: caller.userId } : anonymous;
+
+    const decoded = route.body ? decodeBody(req.body, req.headers['content-type']) : undefined;
+    const errors: ValidationDetail[] = [];
+    const collect = <T>(result: Validated<T>): T => {
+      errors.push(...result.errors);
+      return result.value;
+    };
+    const params = route.params ? collect(validateParameters(route.params, req.params)) : undefined;
+    const query = route.query ? collect(validateParameters(route.query, req.query as Record<string, unknown>)) : undefined;
+    const body = route.body && decoded ? collect(validateBody(route.body, decoded)) : undefined;
+    if (errors.length > 0) throw new RequestValidationError(errors);
+
+    const result = await route.handle({ body, query, params, caller, context, log });
+    if (result.cookie) setCookie(result.cookie);
+    if (result.status === 204) sendNoContent(res);
+    else sendJson(res, result.status, result.body);
+  };
+}

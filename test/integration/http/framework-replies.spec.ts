@@ -1,0 +1,190 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../../../src/http/app';
+import { serve, type TestServer } from '../../support/http-client';
+import { fakeDependencies } from '../../support/http-fakes';
+
+describe('HTTP framework replies', () => {
+  let server: TestServer;
+  let fakes: ReturnType<typeof fakeDependencies>;
+
+  before(async () => {
+    fakes = fakeDependencies();
+    server = await serve(createApp(fakes.deps));
+  });
+  after(() => server.close());
+
+  it('redirects / to the relative docs/ with 307', async () => {
+    const reply = await server.request('GET', '/');
+    expect(reply.status).to.equal(307);
+    expect(reply.headers.get('location')).to.equal('docs/');
+  });
+
+  it('redirects /docs/ to the absolute /docs, and serves Swagger UI there', async () => {
+    const redirect = await server.request('GET', '/docs/');
+    expect(redirect.status).to.equal(307);
+    expect(redirect.headers.get('location')).to.equal(`http://${server.host}/docs`);
+    const page = await server.request('GET', '/docs');
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    expect(page.text).to.include('SwaggerUIBundle').and.include("url: '/openapi.json'");
+    const asset = await server.request('GET', '/docs/swagger-ui-bundle.js');
+    expect(asset.status).to.equal(200);
+  });
+
+  it('serves ReDoc at /redoc', async () => {
+    const page = await server.request('GET', '/redoc');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('<redoc spec-url="/openapi.json">');
+  });
+
+  it('answers the health check without touching any handler', async () => {
+    const reply = await server.request('GET', '/api/v1/health');
+    expect(reply.status).to.equal(200);
+    expect(reply.text).to.equal('{"status":"ok"}');
+    expect(reply.headers.get('content-type')).to.equal('application/json');
+    expect(fakes.account.resolveSession.execute.called).to.equal(false);
+  });
+
+  it('redirects /api/v1/users to the absolute /api/v1/users/ with 307, keeping the query', async () => {
+    const reply = await server.request('GET', '/api/v1/users?limit=5&offset=2');
+    expect(reply.status).to.equal(307);
+    expect(reply.headers.get('location')).to.equal(`http://${server.host}/api/v1/users/?limit=5&offset=2`);
+  });
+
+  it('redirects whatever the method, as Starlette does, so POST keeps its body on the 307', async () => {
+    const reply = await server.request('POST', '/api/v1/users', { json: { username: 'alice', password: 'secret1' } });
+    expect(reply.status).to.equal(307);
+    expect(reply.headers.get('location')).to.equal(`http://${server.host}/api/v1/users/`);
+  });
+
+  it('redirects a trailing slash away where only the bare path exists', async () => {
+    const reply = await server.request('GET', '/api/v1/health/');
+    expect(reply.status).to.equal(307);
+    expect(reply.headers.get('location')).to.equal(`http://${server.host}/api/v1/health`);
+  });
+
+  it('answers 404 {"detail":"Not Found"} for an unknown path, whatever the method', async () => {
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      const reply = await server.request(method, '/api/v1/nothing-here');
+      expect(reply.status, method).to.equal(404);
+      expect(reply.text).to.equal('{"detail":"Not Found"}');
+      expect(reply.headers.get('content-type')).to.equal('application/json');
+    }
+    const nested = await server.request('GET', `/api/v1/users/${randomUUID()}`);
+    expect(nested.status).to.equal(404);
+  });
+
+  it('matches paths case-sensitively', async () => {
+    const reply = await server.request('GET', '/API/v1/health');
+    expect(reply.status).to.equal(404);
+  });
+
+  it('answers 405 {"detail":"Method Not Allowed"} with Allow for a wrong method on a known path', async () => {
+    const reply = await server.request('PATCH', '/api/v1/health');
+    expect(reply.status).to.equal(405);
+    expect(reply.text).to.equal('{"detail":"Method Not Allowed"}');
+    expect(reply.headers.get('allow')).to.equal('GET, HEAD');
+    const users = await server.request('PUT', '/api/v1/users/');
+    expect(users.status).to.equal(405);
+    expect(users.headers.get('allow')).to.equal('POST, GET, HEAD');
+    const login = await server.request('GET', '/api/v1/account/login');
+    expect(login.status).to.equal(405);
+  });
+
+  it('answers OPTIONS with 405 too: there is no CORS or automatic OPTIONS', async () => {
+    const reply = await server.request('OPTIONS', '/api/v1/account/signup');
+    expect(reply.status).to.equal(405);
+    expect(reply.headers.get('allow')).to.equal('POST');
+  });
+
+  describe('the OpenAPI document', () => {
+    let document: Record<string, any>;
+    before(async () => {
+      const reply = await server.request('GET', '/openapi.json');
+      expect(reply.status).to.equal(200);
+      document = reply.json as Record<string, any>;
+    });
+
+    it('is OpenAPI 3.1 describing userledger', () => {
+      expect(document['openapi']).to.equal('3.1.0');
+      expect(document['info']).to.include({ title: 'userledger', version: '0.1.0' });
+    });
+
+    it('lists all 13 routes of the contract (12 API operations besides the root redirect)', () => {
+      const operations = Object.entries(document['paths'] as Record<string, object>).flatMap(([path, ops]) =>
+        Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      expect(operations).to.have.members([
+        'GET /api/v1/health',
+        'POST /api/v1/account/signup',
+        'POST /api/v1/account/login',
+        'PUT /api/v1/account/password',
+        'DELETE /api/v1/account/logout',
+        'POST /api/v1/users/',
+        'GET /api/v1/users/',
+        'PUT /api/v1/users/{user_id}/password',
+        'PUT /api/v1/users/{user_id}/roles/admin',
+        'DELETE /api/v1/users/{user_id}/roles/admin',
+        'PUT /api/v1/users/{user_id}/activation',
+        'DELETE /api/v1/users/{user_id}/activation',
+      ]);
+    });
+
+    it('declares the access_token cookie as an APIKey scheme on the authenticated routes only', () => {
+      expect(document['components'].securitySchemes.APIKeyCookie).to.deep.equal({ type: 'apiKey', in: 'cookie', name: 'access_token' });
+      expect(document['paths']['/api/v1/users/'].get.security).to.deep.equal([{ APIKeyCookie: [] }]);
+      expect(document['paths']['/api/v1/account/signup'].post.security).to.equal(undefined);
+    });
+
+    it('carries the same schemas the requests are validated with', () => {
+      const createUser = document['paths']['/api/v1/users/'].post.requestBody.content['application/json'].schema;
+      expect(createUser.properties.role).to.include({ default: 'user' });
+      expect(createUser.properties.role.enum).to.deep.equal(['super_admin', 'admin', 'user']);
+      const limit = document['paths']['/api/v1/users/'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+      expect(limit).to.deep.include({ in: 'query', required: false });
+      expect(limit.schema).to.include({ type: 'integer', minimum: 1, maximum: 1000, default: 20 });
+      const setPassword = document['paths']['/api/v1/users/{user_id}/password'].put.requestBody.content['application/json'].schema;
+      expect(setPassword.type).to.equal('string');
+    });
+  });
+
+  describe('request ids', () => {
+    it('echoes a sane X-Request-Id and uses it as the correlation and causation id', async () => {
+      const requestId = `client-${randomUUID()}`;
+      const reply = await server.request('POST', '/api/v1/account/signup', {
+        json: { username: 'alice', password: 'secret1' },
+        headers: { 'x-request-id': requestId },
+      });
+      expect(reply.status).to.equal(201);
+      expect(reply.headers.get('x-request-id')).to.equal(requestId);
+      const context = fakes.account.signUp.execute.lastCall.args[1];
+      expect(context).to.deep.equal({ actorId: 'anonymous', correlationId: requestId, causationId: requestId, now: fakes.now });
+    });
+
+    it('generates a UUID when the header is missing, too long or not visible ASCII', async () => {
+      for (const offered of [undefined, 'x'.repeat(201), 'with space', 'tab\there']) {
+        const reply = await server.request('GET', '/api/v1/health', offered === undefined ? {} : { headers: { 'x-request-id': offered } });
+        expect(reply.headers.get('x-request-id'), String(offered)).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      }
+    });
+
+    it('puts the id on framework replies too', async () => {
+      const reply = await server.request('GET', '/nowhere', { headers: { 'x-request-id': 'abc-123' } });
+      expect(reply.headers.get('x-request-id')).to.equal('abc-123');
+    });
+
+    it('logs each request with its id, but never bodies, query strings or cookies', async () => {
+      const requestId = `log-${randomUUID()}`;
+      await server.request('PUT', '/api/v1/account/password?secret=query', {
+        json: { current_password: 'old-secret-pw', new_password: 'new-secret-pw' },
+        token: 'cookie-secret-token',
+        headers: { 'x-request-id': requestId },
+      });
+      const lines = fakes.log.lines.filter((line) => line['requestId'] === requestId);
+      expect(lines.find((line) => line['msg'] === 'request completed')).to.include({ method: 'PUT', path: '/api/v1/account/password', status: 401 });
+      const text = JSON.stringify(lines);
+      for (const secret of ['old-secret-pw', 'new-secret-pw', 'cookie-secret-token', 'secret=query']) expect(text).not.to.include(secret);
+    });
+  });
+});

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import sinon from 'sinon';
+import type { Caller, SessionResolution } from '../../src/features/account';
+import type { Role } from '../../src/features/user';
+import type { AppDependencies } from '../../src/http/app';
+
+/** A caller as ResolveSessionHandler would return it. */
+export function aCaller(role: Role = 'admin', overrides: Partial<Caller> = {}): Caller {
+  return { userId: randomUUID(), role, username: `${role}.${randomUUID().slice(0, 6)}`, sessionId: randomUUID(), ...overrides };
+}
+
+/** Log lines written by the app under test, parsed. */
+export class CapturedLog {
+  readonly lines: Array<Record<string, unknown>> = [];
+  readonly stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  get text(): string {
+    return this.lines.map((line) => JSON.stringify(line)).join('\n');
+  }
+}
+
+/**
+ * Every handler of the feature surface as a sinon stub, plus a session table for
+ * ResolveSessionHandler: `sessions.set(token, resolution)`; unknown tokens are anonymous.
+ */
+export function fakeDependencies(overrides: Partial<AppDependencies> = {}) {
+  const sessions = new Map<string, SessionResolution>();
+  const log = new CapturedLog();
+  const resolveSession = { execute: sinon.stub().callsFake(async ({ token }: { token: string | undefined }) => (token && sessions.get(token)) || { status: 'anonymous' }) };
+  const account = {
+    resolveSession,
+    signUp: { execute: sinon.stub().resolves({ id: randomUUID(), position: 1n }) },
+    logIn: { execute: sinon.stub().resolves({ token: 'new.jwt.token', expiresAt: new Date(), sessionId: randomUUID() }) },
+    changePassword: { execute: sinon.stub().resolves() },
+    logOut: { execute: sinon.stub().resolves() },
+  };
+  const user = {
+    createUser: { execute: sinon.stub().resolves({ id: randomUUID(), position: 1n }) },
+    listUsers: { execute: sinon.stub().resolves({ users: [], total: 0, nextCursor: null }) },
+    setUserPassword: { execute: sinon.stub().resolves() },
+    grantAdmin: { execute: sinon.stub().resolves() },
+    revokeAdmin: { execute: sinon.stub().resolves() },
+    activateUser: { execute: sinon.stub().resolves() },
+    deactivateUser: { execute: sinon.stub().resolves() },
+  };
+  const now = new Date('2026-01-01T12:00:00.000Z');
+  const deps: AppDependencies = {
+    handlers: { account, user },
+    logger: pino({ level: 'info' }, log.stream),
+    clock: { now: () => now },
+    cookies: { secure: false },
+    bodyLimitBytes: 1024,
+    ...overrides,
+  };
+  /** Registers a live session and returns its token. */
+  const signIn = (caller: Caller = aCaller(), renewedToken?: string): string => {
+    const token = `token-${randomUUID()}`;
+    sessions.set(token, {
+      status: 'authenticated',
+      caller,
+      ...(renewedToken ? { renewed: { token: renewedToken, expiresAt: new Date(now.getTime() + 300_000) } } : {}),
+    });
+    return token;
+  };
+  return { deps, account, user, sessions, log, now, signIn };
+}
