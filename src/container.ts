@@ -1,0 +1,93 @@
+import { container, type DependencyContainer } from 'tsyringe';
+import { PgUserSessionsIndex } from '../projections/user-sessions/user-sessions.reader';
+import { userSessionsProjection } from '../projections/user-sessions/user-sessions.projection';
+import { PgUserDirectoryReader } from '../projections/users/users.reader';
+import { usersProjection } from '../projections/users/users.projection';
+import { ProjectionWorker } from '../projections/worker';
+import type { Processor } from '../projections/projection';
+import type { Settings } from './config/settings';
+import {
+  CryptoSessionIdGenerator,
+  EndSessionsOnUserDeactivated,
+  JwtTokenCodec,
+  SESSION_ID_GENERATOR,
+  SESSION_POLICY,
+  TOKEN_CODEC,
+  USER_SESSIONS_INDEX,
+} from './features/account';
+import {
+  BcryptPasswordHasher,
+  ID_GENERATOR,
+  PASSWORD_HASHER,
+  USER_DIRECTORY_READER,
+  USERNAME_RESERVATION_POLICY,
+  UuidIdGenerator,
+  defaultUsernameReservationPolicy,
+} from './features/user';
+import { CLOCK, type Clock } from './shared/clock';
+import { DATABASE, type Database } from './shared/database';
+import { EVENT_STORE, type EventStore } from './shared/event-store/event-store';
+import { LOGGER, type Logger } from './shared/logger';
+
+/** The processes' shared infrastructure, opened before the container is built. */
+export interface Infrastructure {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly eventStore: EventStore;
+  readonly clock: Clock;
+}
+
+/**
+ * The composition root: the only place that registers things. Every port gets its one
+ * production adapter here; handlers are resolved from the returned container.
+ */
+export function buildContainer(infrastructure: Infrastructure): DependencyContainer {
+  const { settings, logger, database, eventStore, clock } = infrastructure;
+  const scope = container.createChildContainer();
+  scope.register(LOGGER, { useValue: logger });
+  scope.register(CLOCK, { useValue: clock });
+  scope.register(DATABASE, { useValue: database });
+  scope.register(EVENT_STORE, { useValue: eventStore });
+  scope.register(PASSWORD_HASHER, {
+    useValue: new BcryptPasswordHasher({
+      pepper: settings.password.pepper,
+      cost: settings.password.hasherWorkFactor,
+      maxConcurrent: settings.password.hasherMaxConcurrency,
+      waitTimeoutMs: Math.round(settings.password.hasherWaitTimeoutS * 1000),
+    }),
+  });
+  scope.register(ID_GENERATOR, { useValue: new UuidIdGenerator() });
+  scope.register(SESSION_ID_GENERATOR, { useValue: new CryptoSessionIdGenerator() });
+  scope.register(TOKEN_CODEC, { useValue: new JwtTokenCodec(settings.auth.jwtSecret) });
+  scope.register(SESSION_POLICY, {
+    useValue: {
+      ttlMs: Math.round(settings.auth.sessionTtlMin * 60_000),
+      refreshThreshold: settings.auth.sessionRefreshThreshold,
+    },
+  });
+  scope.register(USERNAME_RESERVATION_POLICY, { useValue: defaultUsernameReservationPolicy });
+  scope.register(USER_DIRECTORY_READER, { useValue: new PgUserDirectoryReader(database) });
+  scope.register(USER_SESSIONS_INDEX, { useValue: new PgUserSessionsIndex(database, clock) });
+  return scope;
+}
+
+/** The projector: the read tables and the reactions, each under its own lease. */
+export function buildProjectionWorker(scope: DependencyContainer, infrastructure: Infrastructure): ProjectionWorker {
+  const endSessions = scope.resolve(EndSessionsOnUserDeactivated);
+  const endSessionsProcessor: Processor = {
+    name: 'end-sessions-on-user-deactivated',
+    filter: { eventTypePrefixes: ['UserDeactivated'] },
+    // The sessions index must have seen every session started before the deactivation.
+    waitFor: ['user_sessions_v1'],
+    handle: (event) => endSessions.handle(event),
+  };
+  return new ProjectionWorker({
+    db: infrastructure.database,
+    eventStore: infrastructure.eventStore,
+    logger: infrastructure.logger.child({ component: 'projector' }),
+    projections: [usersProjection(), userSessionsProjection()],
+    processors: [endSessionsProcessor],
+    leaseTtlMs: 10_000,
+  });
+}

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { ConfigError, loadSettings } from './config/load-settings';
+import { createLogger } from './create-logger';
+import { startService } from './service';
+
+async function main(): Promise<void> {
+  const { settings, warnings } = loadSettings();
+  const logger = createLogger(settings.logs.level);
+  for (const warning of warnings) logger.warn(warning);
+  const service = await startService(settings, logger);
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    logger.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet (bad configuration), so this one line goes to stderr directly.
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`userledger failed to start: ${message}\n`);
+  process.exit(1);
+});

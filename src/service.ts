@@ -1,0 +1,153 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import type { ProjectionWorker } from '../projections/worker';
+import type { Settings } from './config/settings';
+import { buildContainer, buildProjectionWorker, type Infrastructure } from './container';
+import {
+  ChangePasswordHandler,
+  LogInHandler,
+  LogOutHandler,
+  ResolveSessionHandler,
+  SignUpHandler,
+} from './features/account';
+import {
+  ActivateUserHandler,
+  BootstrapSuperAdminHandler,
+  CreateUserHandler,
+  DeactivateUserHandler,
+  GrantAdminHandler,
+  ListUsersHandler,
+  RevokeAdminHandler,
+  SetUserPasswordHandler,
+} from './features/user';
+import { createApp } from './http/app';
+import { systemClock, type Clock } from './shared/clock';
+import { databaseTargetOf, migrateToLatest, openDatabase, type Database } from './shared/database';
+import { PgEventStore } from './shared/event-store/pg/pg-event-store';
+import type { Logger } from './shared/logger';
+
+const REPOSITORY_ROOT = path.resolve(__dirname, '..');
+
+export interface RunningService {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:8000. */
+  readonly url: string;
+  readonly database: Database;
+  readonly worker: ProjectionWorker | undefined;
+  readonly container: DependencyContainer;
+  /** Stops accepting connections, drains in-flight requests, stops the projector, closes the stores. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  readonly clock?: Clock;
+  /** Interface to listen on; defaults to all interfaces. */
+  readonly host?: string;
+}
+
+/** The data folder as configured, resolved against the repository so `npm start` works from anywhere. */
+export function dataDirOf(settings: Settings): string {
+  return path.resolve(REPOSITORY_ROOT, settings.database.dataDir);
+}
+
+/** Opens the database and the event store the settings name, with the schema migrated. */
+export async function openInfrastructure(settings: Settings, logger: Logger, clock: Clock = systemClock): Promise<Infrastructure> {
+  const target = databaseTargetOf({ ...settings.database, dataDir: dataDirOf(settings) });
+  const database = await openDatabase(target);
+  try {
+    const applied = await migrateToLatest(database);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const eventStore = new PgEventStore(database);
+  return { settings, logger, database, eventStore, clock };
+}
+
+/** Starts everything `npm start` runs: HTTP API, in-process projector, super-admin bootstrap. */
+export async function startService(settings: Settings, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+  const infrastructure = await openInfrastructure(settings, logger, options.clock);
+  const { database, eventStore } = infrastructure;
+  if (database.socketAddress) {
+    const { host, port } = database.socketAddress;
+    logger.info({ host, port }, `embedded database served at postgres://postgres@${host}:${port}/postgres`);
+  }
+  const scope = buildContainer(infrastructure);
+  await bootstrapSuperAdmin(scope, settings, logger, infrastructure.clock);
+
+  const worker = settings.projections.runInProcess ? buildProjectionWorker(scope, infrastructure) : undefined;
+  worker?.start();
+
+  const app = createApp({
+    handlers: {
+      account: {
+        resolveSession: scope.resolve(ResolveSessionHandler),
+        signUp: scope.resolve(SignUpHandler),
+        logIn: scope.resolve(LogInHandler),
+        changePassword: scope.resolve(ChangePasswordHandler),
+        logOut: scope.resolve(LogOutHandler),
+      },
+      user: {
+        createUser: scope.resolve(CreateUserHandler),
+        listUsers: scope.resolve(ListUsersHandler),
+        setUserPassword: scope.resolve(SetUserPasswordHandler),
+        grantAdmin: scope.resolve(GrantAdminHandler),
+        revokeAdmin: scope.resolve(RevokeAdminHandler),
+        activateUser: scope.resolve(ActivateUserHandler),
+        deactivateUser: scope.resolve(DeactivateUserHandler),
+      },
+    },
+    logger,
+    clock: infrastructure.clock,
+    cookies: { secure: settings.cookies.secure },
+    bodyLimitBytes: settings.server.bodyLimitBytes,
+    ready: async () => {
+      await database.read((q) => q.raw('SELECT 1'));
+    },
+  });
+
+  const server = app.listen(settings.server.port, options.host ?? '0.0.0.0');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ port, appEnv: settings.appEnv }, `userledger listening on ${url} (Swagger UI at ${url}/docs)`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await closeServer(server, settings.server.shutdownGraceMs);
+      await worker?.stop();
+      await eventStore.close();
+      await database.close();
+      logger.info('userledger stopped');
+    })();
+    return stopping;
+  };
+  return { url, database, worker, container: scope, stop };
+}
+
+/** Lets in-flight requests finish, then cuts connections that outlive the grace period. */
+async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}
+
+async function bootstrapSuperAdmin(scope: DependencyContainer, settings: Settings, logger: Logger, clock: Clock): Promise<void> {
+  const { superAdminUsername: username, superAdminPassword: password } = settings.bootstrap;
+  if (username === '' && password === '') return;
+  if (username === '' || password === '') {
+    throw new Error('Set both BOOTSTRAP_SUPER_ADMIN_USERNAME and BOOTSTRAP_SUPER_ADMIN_PASSWORD, or neither.');
+  }
+  const correlationId = `bootstrap-${clock.now().getTime()}`;
+  const result = await scope.resolve(BootstrapSuperAdminHandler).execute(
+    { username, password },
+    { actorId: 'system:bootstrap', correlationId, causationId: correlationId, now: clock.now() },
+  );
+  logger.info({ userId: result.id, created: result.created, username }, result.created ? 'super admin created' : 'super admin exists');
+}
