@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import {
+  ChangePasswordHandler,
+  CryptoSessionIdGenerator,
+  EndSessionsOnUserDeactivated,
+  JwtTokenCodec,
+  LogInHandler,
+  LogOutHandler,
+  ResolveSessionHandler,
+  SignUpHandler,
+  type SessionPolicy,
+  type UserSessionsIndex,
+} from '../../../src/features/account';
+import {
+  ActivateUserHandler,
+  BootstrapSuperAdminHandler,
+  CreateUserHandler,
+  DeactivateUserHandler,
+  GrantAdminHandler,
+  RevokeAdminHandler,
+  SetUserPasswordHandler,
+  UserLookup,
+  UserRegistration,
+  UuidIdGenerator,
+  type Actor,
+  type PasswordHasher,
+  type Role,
+} from '../../../src/features/user';
+import type { CommandContext } from '../../../src/shared/command-context';
+import type { EventStore } from '../../../src/shared/event-store/event-store';
+import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
+import { T0 } from '../../support/builders';
+
+export const TTL_MS = 5 * 60_000;
+export const GRACE_MS = 5_000;
+export const JWT_SECRET = 'test-secret-with-at-least-32-characters!';
+
+export class FakeClock {
+  constructor(private current: Date = T0) {}
+  now(): Date {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Reversible and fast; counts calls so tests can see that refused commands never hash. */
+export class FakeHasher implements PasswordHasher {
+  hashes = 0;
+  verifies = 0;
+  async hash(raw: string): Promise<string> {
+    this.hashes++;
+    return `fake$${Buffer.from(raw, 'utf8').toString('base64')}`;
+  }
+  async verify(raw: string, hash: string): Promise<boolean> {
+    this.verifies++;
+    return hash === `fake$${Buffer.from(raw, 'utf8').toString('base64')}`;
+  }
+}
+
+/** The sessions index folded straight from the log, as the projection would after catching up. */
+export class LogUserSessionsIndex implements UserSessionsIndex {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: FakeClock,
+  ) {}
+
+  async liveSessionIds(userId: string): Promise<string[]> {
+    const { events } = await this.store.readAll({ filter: { streamNamePrefixes: ['session-'] } });
+    const sessions = new Map<string, { userId: string; expiresAt: string; ended: boolean }>();
+    for (const { type, data } of events) {
+      const d = data as { sessionId: string; userId: string; expiresAt: string };
+      if (type === 'SessionStarted') sessions.set(d.sessionId, { userId: d.userId, expiresAt: d.expiresAt, ended: false });
+      const known = sessions.get(d.sessionId);
+      if (known && type === 'SessionExtended') known.expiresAt = d.expiresAt;
+      if (known && type === 'SessionEnded') known.ended = true;
+    }
+    const now = this.clock.now().getTime();
+    return [...sessions]
+      .filter(([, s]) => s.userId === userId && !s.ended && Date.parse(s.expiresAt) > now)
+      .map(([id]) => id);
+  }
+}
+
+/** Every handler of both features wired by hand over one in-memory store. */
+export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHasher; policy?: SessionPolicy } = {}) {
+  const memory = new InMemoryEventStore();
+  const store = options.store ?? memory;
+  const clock = new FakeClock();
+  const fakeHasher = new FakeHasher();
+  const hasher = options.hasher ?? fakeHasher;
+  const ids = new UuidIdGenerator();
+  const tokens = new JwtTokenCodec(JWT_SECRET);
+  const policy = options.policy ?? { ttlMs: TTL_MS, refreshThreshold: 0.2 };
+  const sessionsIndex = new LogUserSessionsIndex(store, clock);
+  const logger = pino({ level: 'silent' });
+  const lookup = new UserLookup(store);
+  const registration = new UserRegistration(store, hasher, ids, { abandonedAfterMs: GRACE_MS }, lookup);
+
+  const features = {
+    store,
+    clock,
+    hasher: fakeHasher,
+    tokens,
+    lookup,
+    registration,
+    sessionsIndex,
+    createUser: new CreateUserHandler(registration),
+    setUserPassword: new SetUserPasswordHandler(store, hasher, ids),
+    grantAdmin: new GrantAdminHandler(store, ids),
+    revokeAdmin: new RevokeAdminHandler(store, ids),
+    activateUser: new ActivateUserHandler(store, ids),
+    deactivateUser: new DeactivateUserHandler(store, ids),
+    bootstrap: new BootstrapSuperAdminHandler(registration, lookup),
+    signUp: new SignUpHandler(registration),
+    logIn: new LogInHandler(store, hasher, tokens, policy, new CryptoSessionIdGenerator(), ids, lookup),
+    resolveSession: new ResolveSessionHandler(store, tokens, policy, sessionsIndex, ids, logger, lookup),
+    changePassword: new ChangePasswordHandler(store, hasher, ids, lookup),
+    logOut: new LogOutHandler(store, ids, logger),
+    endSessionsOnDeactivation: new EndSessionsOnUserDeactivated(store, sessionsIndex, ids, clock),
+
+    /** A command context at the fake clock's time. */
+    ctx(actorId = 'anonymous'): CommandContext {
+      return { actorId, correlationId: randomUUID(), causationId: randomUUID(), now: clock.now() };
+    },
+
+    /** Creates a user through sign-up (and a role change where needed); returns it as an actor. */
+    async aUser(role: Role = 'user', username = uniqueName(), password = 'secret1'): Promise<Actor & { username: string; password: string }> {
+      if (role === 'super_admin') {
+        const { id } = await features.bootstrap.execute({ username, password }, features.ctx('system:test'));
+        return { userId: id, role, username, password };
+      }
+      const { id } = await features.signUp.execute({ username, password }, features.ctx());
+      if (role === 'admin') {
+        const boss = await features.aUser('super_admin');
+        await features.grantAdmin.execute({ actor: boss, userId: id }, features.ctx(boss.userId));
+      }
+      return { userId: id, role, username, password };
+    },
+
+    /** Logs the user in and resolves the token, as the HTTP layer does per request. */
+    async aSession(user: { username: string; password: string }) {
+      const issued = await features.logIn.execute({ username: user.username, password: user.password }, features.ctx());
+      return issued;
+    },
+  };
+  return features;
+}
+
+export type Features = ReturnType<typeof buildFeatures>;
+
+let counter = 0;
+/** A valid, unique username: 5–20 characters. */
+export function uniqueName(prefix = 'user'): string {
+  counter++;
+  return `${prefix}${counter}x${randomUUID().slice(0, 8)}`.slice(0, 20);
+}
+
+/** Awaits `promise` and returns what it rejected with (fails if it resolved). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}

@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { UserAlreadyExistsError, userStreamName, usernameStreamName, type Actor } from '../../../../src/features/user';
+import { EventStoreUnavailableError } from '../../../../src/shared/event-store/event-store';
+import { GRACE_MS, buildFeatures, rejectionOf, uniqueName, type Features } from '../harness';
+import { InterceptableStore, gate } from '../interceptable-store';
+
+describe('username reservation across a crash', () => {
+  let store: InterceptableStore;
+  let f: Features;
+  let admin: Actor;
+
+  beforeEach(async () => {
+    store = new InterceptableStore();
+    f = buildFeatures({ store });
+    admin = await f.aUser('admin');
+  });
+
+  const create = (username: string) =>
+    f.createUser.execute({ actor: admin, username, password: 'secret1', role: 'user' }, f.ctx(admin.userId));
+
+  /** A creation that reserves the name and then dies before writing its user stream. */
+  async function crashedCreation(username: string): Promise<string> {
+    store.intercept((stream) => {
+      if (stream.startsWith('user-')) throw new EventStoreUnavailableError('process killed');
+    });
+    await rejectionOf(create(username));
+    store.intercept(undefined);
+    const [reservation] = await store.readStream(usernameStreamName(username));
+    const orphanId = (reservation?.data as { userId: string }).userId;
+    expect(await store.readStream(userStreamName(orphanId))).to.deep.equal([]);
+    return orphanId;
+  }
+
+  it('keeps the name blocked within the grace period (the creation may still finish)', async () => {
+    const username = uniqueName();
+    await crashedCreation(username);
+    f.clock.advance(GRACE_MS - 1);
+    const error = await rejectionOf(create(username));
+    expect(error).to.be.instanceOf(UserAlreadyExistsError).with.property('message', `User with '${username}' already exists.`);
+  });
+
+  it('frees the name after the grace period: the orphan is fenced, the reservation taken over', async () => {
+    const username = uniqueName();
+    const orphanId = await crashedCreation(username);
+    f.clock.advance(GRACE_MS);
+    const { id } = await create(username);
+
+    const orphan = await store.readStream(userStreamName(orphanId));
+    expect(orphan.map((e) => e.type)).to.deep.equal(['UserCreationAbandoned']);
+    const reservations = await store.readStream(usernameStreamName(username));
+    expect(reservations.map((e) => (e.data as { userId: string }).userId)).to.deep.equal([orphanId, id]);
+    expect(await f.lookup.findByUsername(username)).to.include({ userId: id });
+    expect(await f.lookup.findById(orphanId)).to.equal(undefined);
+    expect(await rejectionOf(create(username))).to.be.instanceOf(UserAlreadyExistsError);
+  });
+
+  it('fails the late writer of a fenced creation, and the name stays with the new owner', async () => {
+    const username = uniqueName();
+    const held = gate();
+    const reached = gate();
+    store.intercept(async (stream, events) => {
+      if (stream.startsWith('user-') && events[0]?.type === 'UserCreated') {
+        store.intercept(undefined);
+        reached.open();
+        await held.opened;
+      }
+    });
+    const slow = create(username);
+    await reached.opened;
+    f.clock.advance(GRACE_MS);
+    const { id } = await create(username);
+    held.open();
+
+    const error = await rejectionOf(slow);
+    expect(error).to.be.instanceOf(UserAlreadyExistsError);
+    expect(await f.lookup.findByUsername(username)).to.include({ userId: id });
+  });
+
+  it('lets a finished creation win over a takeover that comes too late to fence it', async () => {
+    const username = uniqueName();
+    const { id } = await create(username);
+    f.clock.advance(GRACE_MS * 10);
+    expect(await rejectionOf(create(username))).to.be.instanceOf(UserAlreadyExistsError);
+    expect(await store.readStream(userStreamName(id))).to.have.length(1);
+  });
+
+  it('gives exactly one success among concurrent takeovers of an abandoned name', async () => {
+    const username = uniqueName();
+    const orphanId = await crashedCreation(username);
+    f.clock.advance(GRACE_MS);
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => create(username)));
+    const won = results.filter((r): r is PromiseFulfilledResult<{ id: string; position: bigint }> => r.status === 'fulfilled');
+    expect(won).to.have.length(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).to.be.instanceOf(UserAlreadyExistsError);
+    expect((await store.readStream(userStreamName(orphanId))).map((e) => e.type)).to.deep.equal(['UserCreationAbandoned']);
+    expect(await f.lookup.findByUsername(username)).to.include({ userId: won[0]?.value.id });
+  });
+});
