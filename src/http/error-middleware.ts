@@ -74,12 +74,7 @@ function isHttpLibraryError(error: unknown): error is HttpLibraryError {
 }
 
 function libraryErrorBody(error: HttpLibraryError): { error: string; code: string } {
-  switch (error.type) {
-    case 'entity.too.large':
-      return { error: 'Request body is too large.', code: 'request.too_large' };
-    case 'encoding.unsupported':
-      return { error: 'Unsupported content encoding.', code: 'request.unsupported_encoding' };
-    default:
-      return { error: error.message, code: 'request.invalid' };
-  }
+  if (error.type === 'entity.too.large') return { error: 'Request body is too large.', code: 'request.too_large' };
+  if (error.type === 'encoding.unsupported') return { error: 'Unsupported content encoding.', code: 'request.unsupported_encoding' };
+  return { error: error.message, code: 'request.invalid' };
 }

@@ -10,6 +10,19 @@ export interface HttpReply {
   json: unknown;
 }
 
+export interface ValidationDetailReply {
+  type: string;
+  loc: Array<string | number>;
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+}
+
+/** The `detail` list of a 422 reply. */
+export function detailOf(reply: HttpReply): ValidationDetailReply[] {
+  return (reply.json as { detail: ValidationDetailReply[] }).detail;
+}
+
 export interface RequestOptions {
   /** Sent as JSON with `content-type: application/json`. */
   json?: unknown;

@@ -4,6 +4,21 @@ import { createApp } from '../../../src/http/app';
 import { serve, type TestServer } from '../../support/http-client';
 import { fakeDependencies } from '../../support/http-fakes';
 
+interface Operation {
+  security?: unknown;
+  parameters?: Array<{ name: string; in: string; required: boolean; schema: Record<string, unknown> }>;
+  requestBody?: { content: Record<string, { schema: { type?: string; properties?: Record<string, Record<string, unknown>> } }> };
+}
+
+interface OpenApiDocument {
+  openapi: string;
+  info: Record<string, unknown>;
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, unknown> };
+}
+
+const bodySchema = (operation: Operation | undefined) => operation?.requestBody?.content['application/json']?.schema;
+
 describe('HTTP framework replies', () => {
   let server: TestServer;
   let fakes: ReturnType<typeof fakeDependencies>;
@@ -99,20 +114,20 @@ describe('HTTP framework replies', () => {
   });
 
   describe('the OpenAPI document', () => {
-    let document: Record<string, any>;
+    let document: OpenApiDocument;
     before(async () => {
       const reply = await server.request('GET', '/openapi.json');
       expect(reply.status).to.equal(200);
-      document = reply.json as Record<string, any>;
+      document = reply.json as OpenApiDocument;
     });
 
     it('is OpenAPI 3.1 describing userledger', () => {
-      expect(document['openapi']).to.equal('3.1.0');
-      expect(document['info']).to.include({ title: 'userledger', version: '0.1.0' });
+      expect(document.openapi).to.equal('3.1.0');
+      expect(document.info).to.include({ title: 'userledger', version: '0.1.0' });
     });
 
     it('lists all 13 routes of the contract (12 API operations besides the root redirect)', () => {
-      const operations = Object.entries(document['paths'] as Record<string, object>).flatMap(([path, ops]) =>
+      const operations = Object.entries(document.paths).flatMap(([path, ops]) =>
         Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
       );
       expect(operations).to.have.members([
@@ -132,20 +147,18 @@ describe('HTTP framework replies', () => {
     });
 
     it('declares the access_token cookie as an APIKey scheme on the authenticated routes only', () => {
-      expect(document['components'].securitySchemes.APIKeyCookie).to.deep.equal({ type: 'apiKey', in: 'cookie', name: 'access_token' });
-      expect(document['paths']['/api/v1/users/'].get.security).to.deep.equal([{ APIKeyCookie: [] }]);
-      expect(document['paths']['/api/v1/account/signup'].post.security).to.equal(undefined);
+      expect(document.components.securitySchemes['APIKeyCookie']).to.deep.equal({ type: 'apiKey', in: 'cookie', name: 'access_token' });
+      expect(document.paths['/api/v1/users/']?.['get']?.security).to.deep.equal([{ APIKeyCookie: [] }]);
+      expect(document.paths['/api/v1/account/signup']?.['post']?.security).to.equal(undefined);
     });
 
     it('carries the same schemas the requests are validated with', () => {
-      const createUser = document['paths']['/api/v1/users/'].post.requestBody.content['application/json'].schema;
-      expect(createUser.properties.role).to.include({ default: 'user' });
-      expect(createUser.properties.role.enum).to.deep.equal(['super_admin', 'admin', 'user']);
-      const limit = document['paths']['/api/v1/users/'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+      const role = bodySchema(document.paths['/api/v1/users/']?.['post'])?.properties?.['role'];
+      expect(role).to.deep.include({ default: 'user', enum: ['super_admin', 'admin', 'user'] });
+      const limit = document.paths['/api/v1/users/']?.['get']?.parameters?.find((p) => p.name === 'limit');
       expect(limit).to.deep.include({ in: 'query', required: false });
-      expect(limit.schema).to.include({ type: 'integer', minimum: 1, maximum: 1000, default: 20 });
-      const setPassword = document['paths']['/api/v1/users/{user_id}/password'].put.requestBody.content['application/json'].schema;
-      expect(setPassword.type).to.equal('string');
+      expect(limit?.schema).to.include({ type: 'integer', minimum: 1, maximum: 1000, default: 20 });
+      expect(bodySchema(document.paths['/api/v1/users/{user_id}/password']?.['put'])?.type).to.equal('string');
     });
   });
 
