@@ -1,12 +1,8 @@
+import type { UserSessionsIndex } from '../../src/features/account/index';
 import type { Database } from '../../src/shared/database/database';
 import type { Clock } from '../../src/shared/clock';
 import { systemClock } from '../../src/shared/clock';
 import { USER_SESSIONS_TABLE } from './user-sessions.table';
-
-/** Structural copy of the account feature's port. */
-export interface UserSessionsIndex {
-  liveSessionIds(userId: string): Promise<string[]>;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -7,6 +7,7 @@ import type {
   EventData,
   EventStore,
   GlobalPosition,
+  RecordedEvent,
   SubscribeOptions,
   Subscription,
   SubscriptionMessage,
@@ -142,4 +143,12 @@ export class GatedEventStore implements EventStore {
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   close: EventStore['close'] = () => this.inner.close();
+}
+
+let fakePosition = 0n;
+
+/** A recorded event for feeding a projection's apply() directly, without a store. */
+export function recorded(streamName: string, revision: bigint, type: string, data: Record<string, unknown>): RecordedEvent {
+  fakePosition += 1n;
+  return { ...event(type, data), streamName, revision, position: fakePosition, recordedAt: new Date() };
 }

@@ -1,0 +1,11 @@
+// The read side's public surface for the composition root and scripts.
+export type { Processor, Projection } from './projection';
+export { ProjectionWorker, type ProjectionWorkerOptions } from './worker';
+export { ProjectionPositions, type WaitOptions } from './projection-positions';
+export { CheckpointStore, CheckpointConflictError, type Lease } from './checkpoint-store';
+export { usersProjection } from './users/users.projection';
+export { PgUserDirectoryReader } from './users/users.reader';
+export { InvalidCursorError } from './users/users-cursor';
+export { userSessionsProjection } from './user-sessions/user-sessions.projection';
+export { PgUserSessionsIndex } from './user-sessions/user-sessions.reader';
+export { endSessionsOnUserDeactivatedProcessor } from './user-sessions/end-sessions-processor';

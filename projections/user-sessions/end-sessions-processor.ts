@@ -1,0 +1,25 @@
+import type { EndSessionsOnUserDeactivated } from '../../src/features/account/index';
+import type { Processor } from '../projection';
+import { USER_SESSIONS_TABLE } from './user-sessions.table';
+
+export interface EndSessionsProcessorOptions {
+  readonly name?: string;
+  /** Checkpoint name of the sessions index the reaction reads. */
+  readonly sessionsProjection?: string;
+}
+
+/**
+ * Runs the account feature's reaction for each deactivation, once the sessions index has
+ * seen everything up to it, so that every session started before it is found.
+ */
+export function endSessionsOnUserDeactivatedProcessor(
+  reaction: Pick<EndSessionsOnUserDeactivated, 'handle'>,
+  options: EndSessionsProcessorOptions = {},
+): Processor {
+  return {
+    name: options.name ?? 'end-sessions-on-user-deactivated',
+    filter: { eventTypePrefixes: ['UserDeactivated'] },
+    waitFor: [options.sessionsProjection ?? USER_SESSIONS_TABLE],
+    handle: (event) => reaction.handle(event),
+  };
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { userSessionsProjection } from '../../../../projections/user-sessions/user-sessions.projection';
+import { PgUserSessionsIndex } from '../../../../projections/user-sessions/user-sessions.reader';
+import type { Database } from '../../../../src/shared/database/database';
+import type { RecordedEvent } from '../../../../src/shared/event-store/event-store';
+import { openTestDatabase } from '../../../support/test-database';
+import { recorded } from '../fixtures';
+
+const NOW = new Date('2026-06-01T12:00:00.000Z');
+const at = (minutes: number): string => new Date(NOW.getTime() + minutes * 60_000).toISOString();
+
+function started(sessionId: string, userId: string, expiresInMinutes: number): RecordedEvent {
+  return recorded(`session-${sessionId}`, 0n, 'SessionStarted', { sessionId, userId, startedAt: at(-1), expiresAt: at(expiresInMinutes) });
+}
+
+describe('user sessions index (user_sessions_v1)', () => {
+  let db: Database;
+  let index: PgUserSessionsIndex;
+  const projection = userSessionsProjection();
+  const apply = (events: RecordedEvent[]): Promise<void> => db.transaction((trx) => projection.apply(trx, events));
+
+  before(async () => {
+    db = await openTestDatabase();
+    index = new PgUserSessionsIndex(db, { now: () => NOW });
+  });
+
+  it('lists the sessions of a user that have neither ended nor expired', async () => {
+    const [user, other] = [randomUUID(), randomUUID()];
+    const [live, ended, expired, extended, foreign] = ['live', 'ended', 'expired', 'extended', 'foreign'].map((n) => `${n}-${randomUUID()}`) as [string, string, string, string, string];
+    await apply([
+      started(live, user, 5),
+      started(ended, user, 5),
+      recorded(`session-${ended}`, 1n, 'SessionEnded', { sessionId: ended, userId: user, reason: 'logout' }),
+      started(expired, user, -1),
+      started(extended, user, -1),
+      recorded(`session-${extended}`, 1n, 'SessionExtended', { sessionId: extended, expiresAt: at(3) }),
+      started(foreign, other, 5),
+    ]);
+    expect(await index.liveSessionIds(user)).to.have.members([live, extended]);
+    expect(await index.liveSessionIds(other)).to.deep.equal([foreign]);
+  });
+
+  it('gives the same answer when a batch is applied twice', async () => {
+    const user = randomUUID();
+    const sessionId = randomUUID();
+    const events = [
+      started(sessionId, user, 5),
+      recorded(`session-${sessionId}`, 1n, 'SessionEnded', { sessionId, userId: user, reason: 'user_deactivated' }),
+    ];
+    await apply(events);
+    await apply(events);
+    await apply(events.slice(0, 1));
+    expect(await index.liveSessionIds(user)).to.deep.equal([]);
+  });
+
+  it('knows nothing of a user without sessions, or of an id that is not a uuid', async () => {
+    expect(await index.liveSessionIds(randomUUID())).to.deep.equal([]);
+    expect(await index.liveSessionIds('not-a-uuid')).to.deep.equal([]);
+  });
+
+  it('skips a session whose user id is not a uuid rather than stalling', async () => {
+    const sessionId = randomUUID();
+    await apply([started(sessionId, 'system:nobody', 5)]);
+    const rows = await db.read((q) => q('user_sessions_v1').where({ session_id: sessionId }));
+    expect(rows).to.deep.equal([]);
+  });
+});
