@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadSettings } from '../../src/config/load-settings';
+import { startService, type RunningService } from '../../src/service';
+import type { Clock } from '../../src/shared/clock';
+import type { HttpReply, RequestOptions } from './http-client';
+import { openTestDatabase, serverTestDatabaseUrl } from './test-database';
+
+/** A clock the test moves by hand: sessions expire and renew without waiting. */
+export class ManualClock implements Clock {
+  private current = new Date();
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface E2eService {
+  readonly url: string;
+  readonly clock: ManualClock;
+  readonly superAdmin: { username: string; password: string };
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpReply>;
+  /** Logs in and returns the access token from the cookie. */
+  logIn(username: string, password: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A fresh username within the contract's rules (5–20 characters). */
+export const aUsername = (prefix = 'u'): string => `${prefix}${randomBytes(5).toString('hex')}`;
+
+/**
+ * The whole service as `npm start` runs it (HTTP, in-process projector, super-admin bootstrap),
+ * on this run's server test database when DATABASE_URL is set, else on a fresh embedded PGlite.
+ */
+export async function startE2eService(env: Record<string, string> = {}): Promise<E2eService> {
+  let databaseUrl = '';
+  if (process.env.DATABASE_URL) {
+    await openTestDatabase();
+    databaseUrl = serverTestDatabaseUrl() ?? '';
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-e2e-'));
+  const superAdmin = { username: aUsername('root'), password: `pw-${randomBytes(6).toString('hex')}` };
+  const { settings } = loadSettings({
+    APP_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    BOOTSTRAP_SUPER_ADMIN_USERNAME: superAdmin.username,
+    BOOTSTRAP_SUPER_ADMIN_PASSWORD: superAdmin.password,
+    ...env,
+  });
+  const clock = new ManualClock();
+  const service: RunningService = await startService(settings, pino({ level: 'silent' }), { clock, host: '127.0.0.1' });
+
+  const request = async (method: string, route: string, options: RequestOptions = {}): Promise<HttpReply> => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    let body = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (options.token !== undefined) headers['cookie'] = `access_token=${options.token}`;
+    const response = await fetch(`${service.url}${route}`, { method, headers, body, redirect: 'manual' });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  return {
+    url: service.url,
+    clock,
+    superAdmin,
+    request,
+    async logIn(username, password) {
+      const reply = await request('POST', '/api/v1/account/login', { json: { username, password } });
+      if (reply.status !== 204) throw new Error(`log-in of ${username} answered ${reply.status} ${reply.text}`);
+      return tokenFrom(reply) as string;
+    },
+    async stop() {
+      await service.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The access token a reply sets, '' when it clears it, undefined when it does not touch it. */
+export function tokenFrom(reply: HttpReply): string | undefined {
+  const cookie = reply.headers.getSetCookie().find((line) => line.startsWith('access_token='));
+  if (cookie === undefined) return undefined;
+  const value = cookie.slice('access_token='.length).split(';')[0] as string;
+  return value === '""' ? '' : value;
+}
