@@ -31,6 +31,7 @@ export { LogInHandler } from './application/log-in';
 export { ChangePasswordHandler } from './application/change-password';
 export { LogOutHandler } from './application/log-out';
 export { EndSessionsOnUserDeactivated, END_SESSIONS_ACTOR } from './application/end-sessions-on-user-deactivated';
+export { UserSessionsEnder, type EndSessionsRequest } from './application/user-sessions-ender';
 
 export { JwtTokenCodec } from './adapters/jwt-token-codec';
 export { CryptoSessionIdGenerator } from './adapters/crypto-session-id-generator';

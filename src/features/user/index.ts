@@ -48,6 +48,7 @@ export {
 
 export { UserLookup } from './application/user-lookup';
 export { UserRegistration, type NewUser } from './application/user-registration';
+export { UsernameReservations } from './application/username-reservations';
 export { CreateUserHandler } from './application/create-user';
 export { SetUserPasswordHandler } from './application/set-user-password';
 export { GrantAdminHandler } from './application/grant-admin';

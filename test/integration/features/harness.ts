@@ -9,6 +9,7 @@ import {
   LogOutHandler,
   ResolveSessionHandler,
   SignUpHandler,
+  UserSessionsEnder,
   type SessionPolicy,
   type UserSessionsIndex,
 } from '../../../src/features/account';
@@ -22,6 +23,7 @@ import {
   SetUserPasswordHandler,
   UserLookup,
   UserRegistration,
+  UsernameReservations,
   UuidIdGenerator,
   type Actor,
   type PasswordHasher,
@@ -97,7 +99,9 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
   const sessionsIndex = new LogUserSessionsIndex(store, clock);
   const logger = pino({ level: 'silent' });
   const lookup = new UserLookup(store);
-  const registration = new UserRegistration(store, hasher, ids, { abandonedAfterMs: GRACE_MS }, lookup);
+  const reservations = new UsernameReservations(store, ids, { abandonedAfterMs: GRACE_MS });
+  const ender = new UserSessionsEnder(store, sessionsIndex, ids);
+  const registration = new UserRegistration(store, hasher, ids, lookup, reservations);
 
   const features = {
     store,
@@ -116,10 +120,10 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
     bootstrap: new BootstrapSuperAdminHandler(registration, lookup),
     signUp: new SignUpHandler(registration),
     logIn: new LogInHandler(store, hasher, tokens, policy, new CryptoSessionIdGenerator(), ids, lookup),
-    resolveSession: new ResolveSessionHandler(store, tokens, policy, sessionsIndex, ids, logger, lookup),
+    resolveSession: new ResolveSessionHandler(store, tokens, policy, ids, logger, lookup, ender),
     changePassword: new ChangePasswordHandler(store, hasher, ids, lookup),
     logOut: new LogOutHandler(store, ids, logger),
-    endSessionsOnDeactivation: new EndSessionsOnUserDeactivated(store, sessionsIndex, ids, clock),
+    endSessionsOnDeactivation: new EndSessionsOnUserDeactivated(ender, clock),
 
     /** A command context at the fake clock's time. */
     ctx(actorId = 'anonymous'): CommandContext {

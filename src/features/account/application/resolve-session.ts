@@ -10,8 +10,8 @@ import { authSessionDecider } from '../domain/decide';
 import { endedByDeactivation, liveSession, renewalDue, type LiveSession } from '../domain/session-validity';
 import { SESSION_POLICY, type SessionPolicy } from './ports/session-policy';
 import { TOKEN_CODEC, type TokenCodec } from './ports/token-codec';
-import { USER_SESSIONS_INDEX, type UserSessionsIndex } from './ports/user-sessions-index';
 import type { IssuedToken, SessionResolution } from './session-resolution';
+import { UserSessionsEnder } from './user-sessions-ender';
 
 const ANONYMOUS: SessionResolution = { status: 'anonymous' };
 
@@ -27,10 +27,10 @@ export class ResolveSessionHandler {
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(TOKEN_CODEC) private readonly tokens: TokenCodec,
     @inject(SESSION_POLICY) private readonly policy: SessionPolicy,
-    @inject(USER_SESSIONS_INDEX) private readonly sessions: UserSessionsIndex,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(LOGGER) private readonly logger: Logger,
     private readonly users: UserLookup,
+    private readonly ender: UserSessionsEnder,
   ) {}
 
   async execute(input: { token: string | undefined }, context: CommandContext): Promise<SessionResolution> {
@@ -42,7 +42,9 @@ export class ResolveSessionHandler {
     const user = await this.users.findById(session.userId);
     if (user !== undefined && endedByDeactivation(session, user.lastDeactivatedAt)) return ANONYMOUS;
     if (user === undefined || !user.isActive) {
-      await this.endAllSessionsOf(session, context);
+      const request = { userId: session.userId, reason: 'user_unavailable' as const, alsoSessionIds: [session.sessionId] };
+      await this.ender.endAll(request, { ...context, actorId: 'system:resolve-session' });
+      this.logger.info({ userId: session.userId }, 'sessions of a missing or inactive user ended');
       return { status: 'forbidden' };
     }
     const caller = { userId: user.userId, role: user.role, username: user.username, sessionId: session.sessionId };
@@ -69,16 +71,5 @@ export class ResolveSessionHandler {
       this.logger.warn({ err: error, userId: user.userId }, 'session renewal failed; the old expiry stays');
       return undefined;
     }
-  }
-
-  private async endAllSessionsOf(session: LiveSession, context: CommandContext): Promise<void> {
-    const others = await this.sessions.liveSessionIds(session.userId);
-    const ctx = { ...context, actorId: 'system:resolve-session' };
-    for (const sessionId of new Set([session.sessionId, ...others])) {
-      await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), { type: 'EndSession', data: { reason: 'user_unavailable' } }, ctx, {
-        eventId: () => this.ids.newEventId(),
-      });
-    }
-    this.logger.info({ userId: session.userId }, 'sessions of a missing or inactive user ended');
   }
 }
