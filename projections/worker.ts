@@ -19,7 +19,7 @@ export interface ProjectionWorkerOptions {
   readonly positions?: ProjectionPositions;
   /** Lease owner name; defaults to host, pid and a random suffix. */
   readonly owner?: string;
-  /** Defaults to 30 s. */
+  /** How long a lease outlives its last renewal: the failover time after a crash. Defaults to 15 s. */
   readonly leaseTtlMs?: number;
   /** Defaults to a third of the lease time. */
   readonly renewEveryMs?: number;
@@ -44,7 +44,7 @@ export class ProjectionWorker {
   constructor(options: ProjectionWorkerOptions) {
     const checkpoints = new CheckpointStore(options.db);
     this.positions = options.positions ?? new ProjectionPositions(checkpoints);
-    const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    const leaseTtlMs = options.leaseTtlMs ?? 15_000;
     const settings: RunnerSettings = {
       owner: options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseTtlMs,

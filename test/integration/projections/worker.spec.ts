@@ -307,6 +307,20 @@ describe('ProjectionWorker', () => {
       expect(seen).to.deep.equal(ids);
     });
 
+    it('logs and retries when the event store fails, and still stops cleanly', async () => {
+      const store = new InMemoryEventStore();
+      const projection = testUsersProjection();
+      const one = await createUser(store);
+      const worker = startWorker(store, { projections: [projection] });
+      expect(await worker.waitUntilPassed(projection.name, one.position, 5_000)).to.equal(true);
+      await store.close();
+      await eventually('the failure to be logged and retried', async () =>
+        log.lines.filter((line) => line.level === 50 && (line.err as { type?: string } | undefined)?.type === 'EventStoreUnavailableError').length >= 2,
+      );
+      await worker.stop();
+      expect(await checkpointRow(db, projection.name)).to.include({ lease_owner: null, position: one.position.toString() });
+    });
+
     it('reports a projection that does not reach a position in time', async () => {
       const store = new InMemoryEventStore();
       const worker = startWorker(store, { projections: [] });

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pino from 'pino';
+import { container } from 'tsyringe';
 import { endSessionsOnUserDeactivatedProcessor } from '../../../../projections/user-sessions/end-sessions-processor';
 import { userSessionsProjection } from '../../../../projections/user-sessions/user-sessions.projection';
 import { PgUserSessionsIndex } from '../../../../projections/user-sessions/user-sessions.reader';
 import { ProjectionWorker } from '../../../../projections/worker';
-import { EndSessionsOnUserDeactivated } from '../../../../src/features/account/index';
-import { UuidIdGenerator } from '../../../../src/features/user/index';
+import { EndSessionsOnUserDeactivated, USER_SESSIONS_INDEX } from '../../../../src/features/account/index';
+import { ID_GENERATOR, UuidIdGenerator } from '../../../../src/features/user/index';
+import { CLOCK } from '../../../../src/shared/clock';
+import { EVENT_STORE } from '../../../../src/shared/event-store/event-store';
 import type { Database } from '../../../../src/shared/database/database';
 import { InMemoryEventStore } from '../../../../src/shared/event-store/in-memory-event-store';
 import { openTestDatabase } from '../../../support/test-database';
@@ -41,7 +44,12 @@ describe('end-sessions-on-user-deactivated processor with the sessions index', (
 
     const index = new PgUserSessionsIndex(db);
     const sessions = { ...userSessionsProjection(), name: `user_sessions_v1:test-${randomUUID()}` };
-    const reaction = new EndSessionsOnUserDeactivated(store, index, new UuidIdGenerator(), { now: () => now });
+    const scope = container.createChildContainer();
+    scope.register(EVENT_STORE, { useValue: store });
+    scope.register(USER_SESSIONS_INDEX, { useValue: index });
+    scope.register(ID_GENERATOR, { useValue: new UuidIdGenerator() });
+    scope.register(CLOCK, { useValue: { now: () => now } });
+    const reaction = scope.resolve(EndSessionsOnUserDeactivated);
     const processor = endSessionsOnUserDeactivatedProcessor(reaction, {
       name: `end-sessions:test-${randomUUID()}`,
       sessionsProjection: sessions.name,
