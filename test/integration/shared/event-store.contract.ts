@@ -350,6 +350,26 @@ export function eventStoreContract(open: () => Promise<EventStore>): void {
       }
     });
 
+    it('a live subscriber gets every event of many concurrent appends exactly once, in position order', async () => {
+      const prefix = `l${randomUUID().slice(0, 8)}`;
+      const probe = new SubscriptionProbe(store, { filter: { streamNamePrefixes: [prefix] } });
+      try {
+        await probe.waitForCaughtUp();
+        const streams = Array.from({ length: 10 }, () => aStream(prefix));
+        const batches = Array.from({ length: 60 }, (_, i) => ({ stream: streams[i % 10]!, batch: events(5) }));
+        await Promise.all(batches.map(({ stream, batch }) => store.append(stream, batch)));
+        await probe.waitForEvents(300);
+        await store.append(streams[0]!, [anEvent()]);
+        await probe.waitForEvents(301);
+        const delivered = probe.events;
+        expect(new Set(ids(delivered)).size).to.equal(301);
+        expect(ids(delivered.slice(0, 300)).sort()).to.deep.equal(batches.flatMap((b) => ids(b.batch)).sort());
+        expectStrictlyIncreasing(delivered.map((e) => e.position));
+      } finally {
+        await probe.close();
+      }
+    });
+
     it('close() ends a pending iteration without error, and is idempotent', async () => {
       const subscription = store.subscribe({ filter: { streamNamePrefixes: [`none-${randomUUID()}`] } });
       const seen: string[] = [];
