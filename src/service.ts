@@ -75,6 +75,29 @@ export async function startService(settings: Settings, logger: Logger, options: 
     const { host, port } = database.socketAddress;
     logger.info({ host, port }, `embedded database served at postgres://postgres@${host}:${port}/postgres`);
   }
+  try {
+    return await startServiceOn(infrastructure, options, async () => {
+      await eventStore.close();
+      await database.close();
+    });
+  } catch (error) {
+    await eventStore.close();
+    await database.close();
+    throw error;
+  }
+}
+
+/**
+ * Starts the service on infrastructure the caller opened (tests, benchmarks). `stop()` closes
+ * the server and the projector, then runs `release` (nothing by default: the caller owns it).
+ */
+export async function startServiceOn(
+  given: Omit<Infrastructure, 'clock'> & { readonly clock?: Clock },
+  options: ServiceOptions = {},
+  release: () => Promise<void> = async () => {},
+): Promise<RunningService> {
+  const infrastructure: Infrastructure = { ...given, clock: options.clock ?? given.clock ?? systemClock };
+  const { settings, logger, database } = infrastructure;
   const scope = buildContainer(infrastructure);
   await bootstrapSuperAdmin(scope, settings, logger, infrastructure.clock);
 
@@ -110,7 +133,12 @@ export async function startService(settings: Settings, logger: Logger, options: 
   });
 
   const server = app.listen(settings.server.port, options.host ?? '0.0.0.0');
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await worker?.stop();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   logger.info({ port, appEnv: settings.appEnv }, `userledger listening on ${url} (Swagger UI at ${url}/docs)`);
@@ -120,8 +148,7 @@ export async function startService(settings: Settings, logger: Logger, options: 
     stopping ??= (async () => {
       await closeServer(server, settings.server.shutdownGraceMs);
       await worker?.stop();
-      await eventStore.close();
-      await database.close();
+      await release();
       logger.info('userledger stopped');
     })();
     return stopping;

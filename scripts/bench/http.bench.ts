@@ -1,0 +1,43 @@
+import type { Database } from '../../src/shared/database';
+import type { EventStore } from '../../src/shared/event-store/event-store';
+import type { Logger } from '../../src/shared/logger';
+import { loadSettings } from '../../src/config/load-settings';
+import { startServiceOn } from '../../src/service';
+import { measure, type Measurement } from './measure';
+
+/** Requests through the real HTTP server: an authenticated list (session and user streams re-read) and sign-ups. */
+export async function benchHttp(db: Database, store: EventStore, label: string, logger: Logger): Promise<Measurement[]> {
+  const { settings } = loadSettings({
+    APP_ENV: 'local',
+    PORT: '0',
+    HASHER_WORK_FACTOR: '10',
+    BOOTSTRAP_SUPER_ADMIN_USERNAME: 'bench.root',
+    BOOTSTRAP_SUPER_ADMIN_PASSWORD: 'bench-password',
+  });
+  const service = await startServiceOn({ settings, logger, database: db, eventStore: store }, { host: '127.0.0.1' });
+  try {
+    const login = await fetch(`${service.url}/api/v1/account/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench.root', password: 'bench-password' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const list = await measure('HTTP GET /api/v1/users/ (authenticated), 16 concurrent', label, 2_000, 16, async () => {
+      const response = await fetch(`${service.url}/api/v1/users/?limit=20`, { headers: { cookie } });
+      if (response.status !== 200) throw new Error(`list answered ${response.status}`);
+      await response.arrayBuffer();
+    });
+    const signUp = await measure('HTTP POST signup (bcrypt cost 10), 8 concurrent', label, 200, 8, async (i) => {
+      const response = await fetch(`${service.url}/api/v1/account/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: `bench${Date.now().toString(36)}${i}`, password: 'secret1' }),
+      });
+      if (response.status !== 201) throw new Error(`signup answered ${response.status}`);
+      await response.arrayBuffer();
+    });
+    return [list, signUp];
+  } finally {
+    await service.stop();
+  }
+}
