@@ -58,7 +58,7 @@ export class ProjectionWorker {
       ...(options.projections ?? []).map((projection): Job => ({ kind: 'projection', projection })),
       ...(options.processors ?? []).map((processor): Job => ({ kind: 'processor', processor })),
     ];
-    const dependencies = { ...options, checkpoints, positions: this.positions };
+    const dependencies = { db: options.db, eventStore: options.eventStore, logger: options.logger, checkpoints, positions: this.positions };
     this.runners = jobs.map((job) => new ProjectionRunner(job, dependencies, settings));
     const names = this.runners.map((runner) => runner.name);
     const duplicate = names.find((name, index) => names.indexOf(name) !== index);

@@ -174,6 +174,18 @@ describe('ProjectionWorker', () => {
       expect(await usersCount(db)).to.equal(countBefore + 6);
     });
 
+    it('skips events the table cannot hold instead of stalling on them', async () => {
+      const store = new InMemoryEventStore();
+      const projection = testUsersProjection();
+      const badRole = randomUUID();
+      await store.append(`user-${badRole}`, [event('UserCreated', { userId: badRole, username: 'x', role: 'root', passwordHash: 'h' })]);
+      await store.append('user-not-a-uuid', [event('UserCreated', { userId: 'not-a-uuid', username: 'y', role: 'user', passwordHash: 'h' })]);
+      const good = await createUser(store);
+      const worker = startWorker(store, { projections: [projection] });
+      expect(await worker.waitUntilPassed(projection.name, good.position, 5_000)).to.equal(true);
+      expect((await usersRows(db, [badRole, good.id])).map((row) => row.id)).to.deep.equal([good.id]);
+    });
+
     it('works with the PostgreSQL event store in the same database', async () => {
       const { PgEventStore } = await import('../../../src/shared/event-store/pg/pg-event-store');
       const store = new PgEventStore(db, { pollIntervalMs: 50 });
