@@ -67,6 +67,26 @@ describe('e2e: user administration against the running service', function () {
       expect(listed).to.deep.equal({ id_: id, username, role: 'user', is_active: true });
     });
 
+    it("records the caller, the request id and the time in every event's metadata", async () => {
+      const requestId = `audit-${randomUUID()}`;
+      const reply = await service.request('POST', '/api/v1/users/', {
+        json: { username: aUsername(), password: 'secret1' },
+        token: admin.token,
+        headers: { 'x-request-id': requestId },
+      });
+      const { id } = reply.json as { id: string };
+      const events = await service.eventStore.readStream(`user-${id}`);
+      expect(events.map((event) => event.type)).to.include('UserCreated');
+      for (const event of events) {
+        expect(event.metadata).to.deep.include({
+          actorId: admin.id,
+          correlationId: requestId,
+          causationId: requestId,
+          occurredAt: service.clock.now().toISOString(),
+        });
+      }
+    });
+
     it('follows the permission matrix: admin → admin 403, anyone → super_admin 403, user → 403', async () => {
       expect((await create(root, aUsername(), 'admin')).status).to.equal(201);
       expect((await create(admin.token, aUsername(), 'admin')).json).to.deep.equal(NZ);

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { loadSettings } from '../../src/config/load-settings';
 import { startService, type RunningService } from '../../src/service';
 import type { Clock } from '../../src/shared/clock';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store';
 import type { HttpReply, RequestOptions } from './http-client';
 import { openTestDatabase, serverTestDatabaseUrl } from './test-database';
 
@@ -24,6 +25,8 @@ export interface E2eService {
   readonly url: string;
   readonly clock: ManualClock;
   readonly superAdmin: { username: string; password: string };
+  /** The service's own event store, to assert what a request recorded. */
+  readonly eventStore: EventStore;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpReply>;
   /** Logs in and returns the access token from the cookie. */
   logIn(username: string, password: string): Promise<string>;
@@ -80,6 +83,7 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
     url: service.url,
     clock,
     superAdmin,
+    eventStore: service.container.resolve<EventStore>(EVENT_STORE),
     request,
     async logIn(username, password) {
       const reply = await request('POST', '/api/v1/account/login', { json: { username, password } });
