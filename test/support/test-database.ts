@@ -28,8 +28,7 @@ export function openTestDatabase(): Promise<Database> {
 /** PGlite behind its socket, as `npm start` runs it, whatever DATABASE_URL says. */
 export function openEmbeddedTestDatabase(): Promise<Database> {
   embedded ??= (async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-test-pglite-'));
-    cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+    const dataDir = await freshPgliteDataDir();
     const db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
     cleanups.push(async () => {
       await db.close();
@@ -39,6 +38,13 @@ export function openEmbeddedTestDatabase(): Promise<Database> {
     return db;
   })();
   return embedded;
+}
+
+/** A new temporary PGlite data directory, already initialised; the caller removes it. */
+export async function freshPgliteDataDir(): Promise<string> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-test-pglite-'));
+  cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+  return dataDir;
 }
 
 /**

@@ -1,6 +1,6 @@
 export type { Database } from './database';
 export { DATABASE } from './database';
-export type { DatabaseSettings, DatabaseTarget } from './open-database';
+export type { DatabaseLogger, DatabaseSettings, DatabaseTarget, OpenDatabaseOptions } from './open-database';
 export { databaseTargetOf, openDatabase } from './open-database';
 export { resolveDatabaseTarget } from './resolve-database-target';
 export { migrateToLatest, MIGRATION_DIRECTORIES } from './migrate';

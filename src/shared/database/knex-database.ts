@@ -9,6 +9,13 @@ export interface KnexDatabaseOptions {
   readonly socketAddress?: Database['socketAddress'];
   /** Runs after knex is destroyed, e.g. to stop the embedded server this process owns. */
   readonly onClose?: () => Promise<void>;
+  readonly logger?: DatabaseLogger;
+}
+
+/** Where knex's own warnings go (a pino logger fits); without one they are dropped, not printed. */
+export interface DatabaseLogger {
+  warn(message: string): void;
+  error(message: string): void;
 }
 
 /** How long a caller waits for a connection before the database counts as unreachable. */
@@ -20,6 +27,7 @@ export function knexDatabase(options: KnexDatabaseOptions): Database {
     connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...options.connection },
     pool: { min: 0, max: options.poolMax },
     acquireConnectionTimeout: CONNECT_TIMEOUT_MS * 2,
+    log: knexLog(options.logger),
   });
   const embedded = options.kind === 'embedded';
   let closing: Promise<void> | undefined;
@@ -39,5 +47,15 @@ export function knexDatabase(options: KnexDatabaseOptions): Database {
       })();
       return closing;
     },
+  };
+}
+
+function knexLog(logger: DatabaseLogger | undefined): Knex.Config['log'] {
+  const text = (message: unknown): string => (message instanceof Error ? message.message : String(message));
+  return {
+    warn: (message: unknown) => logger?.warn(text(message)),
+    error: (message: unknown) => logger?.error(text(message)),
+    deprecate: (method: string, alternative: string) => logger?.warn(`knex: ${method} is deprecated, use ${alternative}`),
+    debug: () => undefined,
   };
 }

@@ -1,6 +1,13 @@
 import type { Database } from './database';
 import { startEmbeddedServer } from './embedded-server';
+import type { DatabaseLogger } from './knex-database';
 import { knexDatabase } from './knex-database';
+
+export type { DatabaseLogger } from './knex-database';
+
+export interface OpenDatabaseOptions {
+  readonly logger?: DatabaseLogger;
+}
 
 /** Where to find PostgreSQL. */
 export type DatabaseTarget =
@@ -30,16 +37,18 @@ export function databaseTargetOf(settings: DatabaseSettings): DatabaseTarget {
 
 const EMBEDDED_USER = { user: 'postgres', password: 'postgres', database: 'postgres' };
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const { logger } = options;
   switch (target.kind) {
     case 'server':
-      return knexDatabase({ kind: 'server', connection: { connectionString: target.url }, poolMax: target.poolMax ?? 10 });
+      return knexDatabase({ kind: 'server', connection: { connectionString: target.url }, poolMax: target.poolMax ?? 10, logger });
     case 'embedded-socket':
       return knexDatabase({
         kind: 'embedded',
         connection: { host: target.host, port: target.port, ...EMBEDDED_USER },
         poolMax: 1,
         socketAddress: { host: target.host, port: target.port },
+        logger,
       });
     case 'embedded': {
       const server = await startEmbeddedServer(target.dataDir, target.port ?? 0);
@@ -49,6 +58,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         poolMax: 1,
         socketAddress: { host: server.host, port: server.port },
         onClose: () => server.stop(),
+        logger,
       });
     }
     default: {

@@ -1,0 +1,70 @@
+import { createServer } from 'node:net';
+import { expect } from 'chai';
+import { isConnectionError } from '../../../../src/shared/database/connection-errors';
+import type { Database } from '../../../../src/shared/database/database';
+import { migrateToLatest } from '../../../../src/shared/database/migrate';
+import { openDatabase } from '../../../../src/shared/database/open-database';
+import { EventStoreUnavailableError } from '../../../../src/shared/event-store/event-store';
+import { PgEventStore } from '../../../../src/shared/event-store/pg/pg-event-store';
+import { openTestDatabase } from '../../../support/test-database';
+import { rejection } from '../event-store.contract';
+import { anEvent, aStream } from '../event-store/event-fixtures';
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address !== 'object') throw new Error('no port');
+  return address.port;
+}
+
+describe('Database', () => {
+  let db: Database;
+  before(async () => {
+    db = await openTestDatabase();
+  });
+
+  it('is migrated, and migrating again applies nothing', async () => {
+    expect(await migrateToLatest(db)).to.deep.equal([]);
+    const { rows } = await db.read((q) => q.raw("SELECT to_regclass('events') IS NOT NULL AS present"));
+    expect(rows).to.deep.equal([{ present: true }]);
+  });
+
+  it('commits a transaction, and rolls it back when the work throws', async () => {
+    const name = `t_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    await db.transaction((trx) => trx.raw(`CREATE TABLE ${name} (n int)`));
+    const error = await rejection(db.transaction(async (trx) => {
+      await trx.raw(`INSERT INTO ${name} VALUES (1)`);
+      throw new Error('abandon');
+    }));
+    expect(error.message).to.equal('abandon');
+    const { rows } = await db.read((q) => q.raw(`SELECT count(*)::int AS n FROM ${name}`));
+    expect(rows).to.deep.equal([{ n: 0 }]);
+    await db.transaction((trx) => trx.raw(`DROP TABLE ${name}`));
+  });
+
+  describe('when PostgreSQL cannot be reached', () => {
+    for (const kind of ['server', 'embedded-socket'] as const) {
+      it(`reports a connection error (${kind})`, async () => {
+        const port = await closedPort();
+        const unreachable = kind === 'server'
+          ? await openDatabase({ kind, url: `postgres://postgres@127.0.0.1:${port}/postgres` })
+          : await openDatabase({ kind, host: '127.0.0.1', port });
+        try {
+          const error = await rejection(unreachable.read((q) => q.raw('SELECT 1')));
+          expect(isConnectionError(error), String(error)).to.equal(true);
+          const appendError = await rejection(new PgEventStore(unreachable).append(aStream(), [anEvent()]));
+          expect(appendError).to.be.instanceOf(EventStoreUnavailableError);
+        } finally {
+          await unreachable.close();
+        }
+      });
+    }
+
+    it('does not count a failing statement as a connection error', async () => {
+      const error = await rejection(db.read((q) => q.raw('SELECT * FROM no_such_table')));
+      expect(isConnectionError(error)).to.equal(false);
+    });
+  });
+});
