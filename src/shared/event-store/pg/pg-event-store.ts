@@ -22,7 +22,11 @@ import type { EventRow } from './pg-event-rows';
 import { EVENT_COLUMNS, filterCondition, readAllSql, toRecordedEvent } from './pg-event-rows';
 
 export interface PgEventStoreOptions {
-  /** How often subscribers look for other processes' appends; local appends wake them at once. */
+  /**
+   * How often subscribers look for other processes' appends; local appends wake them at once.
+   * Defaults to 50 ms on a server and 250 ms embedded, where only scripts append from outside
+   * and every poll takes the service's single connection.
+   */
   readonly pollIntervalMs?: number;
   readonly defaultBatchSize?: number;
   readonly maxAppendSizeBytes?: number;
@@ -58,7 +62,7 @@ export class PgEventStore implements EventStore {
   private readonly maxAppendSizeBytes: number;
 
   constructor(private readonly db: Database, options: PgEventStoreOptions = {}) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.pollIntervalMs = options.pollIntervalMs ?? (db.kind === 'embedded' ? 250 : 50);
     this.defaultBatchSize = options.defaultBatchSize ?? 500;
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
   }
