@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** Everything the process wrote so far, stdout and stderr together. */
+  output(): string;
+  /** Resolves with the exit code (or the signal's name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Runs a TypeScript entry point of the repository (src/main.ts, a script) as its own process. */
+export function runTs(entry: string, args: readonly string[], env: NodeJS.ProcessEnv): ServiceProcess {
+  const child = spawn(process.execPath, ['-r', './scripts/register.js', entry, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  return { child, output: () => output, exited };
+}
+
+/** Starts `src/main.ts` and waits until it logs the URL it listens on. */
+export async function startServiceProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServiceProcess & { url: string }> {
+  const service = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(service.output());
+    if (match?.[1] !== undefined) return { ...service, url: match[1] };
+    if (service.child.exitCode !== null) throw new Error(`the service exited early:\n${service.output()}`);
+    if (Date.now() > deadline) {
+      service.child.kill('SIGKILL');
+      throw new Error(`the service did not start in time:\n${service.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
