@@ -32,7 +32,10 @@ export class ChangePasswordHandler {
     private readonly users: UserLookup,
   ) {}
 
-  async execute(input: { caller: Caller; currentPassword: string; newPassword: string }, context: CommandContext): Promise<void> {
+  async execute(
+    input: { caller: Caller; currentPassword: string; newPassword: string },
+    context: CommandContext,
+  ): Promise<void> {
     const { caller, currentPassword, newPassword } = input;
     assertPasswordRule(currentPassword);
     assertPasswordRule(newPassword);
@@ -42,7 +45,10 @@ export class ChangePasswordHandler {
     if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new CurrentPasswordInvalidError();
     const passwordHash = await this.hasher.hash(newPassword);
     // The decider refuses if the hash changed since it was verified, so a race cannot skip the check.
-    const command = { type: 'ChangePassword' as const, data: { userId: user.userId, passwordHash, verifiedAgainst: user.passwordHash } };
-    await handleCommand(this.store, userDecider, userStreamName(user.userId), command, context, { eventId: () => this.ids.newEventId() });
+    const { userId, passwordHash: verifiedAgainst } = user;
+    const command = { type: 'ChangePassword' as const, data: { userId, passwordHash, verifiedAgainst } };
+    await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
+      eventId: () => this.ids.newEventId(),
+    });
   }
 }

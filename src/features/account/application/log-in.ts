@@ -3,7 +3,16 @@ import type { CommandContext } from '../../../shared/command-context';
 import { handleCommand } from '../../../shared/decider';
 import { AppError } from '../../../shared/errors';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
-import { ID_GENERATOR, PASSWORD_HASHER, UserLookup, UserNotFoundError, assertPasswordRule, parseUsername, type IdGenerator, type PasswordHasher } from '../../user';
+import {
+  ID_GENERATOR,
+  PASSWORD_HASHER,
+  UserLookup,
+  UserNotFoundError,
+  assertPasswordRule,
+  parseUsername,
+  type IdGenerator,
+  type PasswordHasher,
+} from '../../user';
 import { sessionStreamName } from '../domain/auth-session-events';
 import { authSessionDecider } from '../domain/decide';
 import { AccountInactiveError, AuthenticationUnavailableError, InvalidCredentialsError } from '../domain/errors';
@@ -29,7 +38,10 @@ export class LogInHandler {
     private readonly users: UserLookup,
   ) {}
 
-  async execute(input: { username: string; password: string }, context: CommandContext): Promise<IssuedToken & { sessionId: string }> {
+  async execute(
+    input: { username: string; password: string },
+    context: CommandContext,
+  ): Promise<IssuedToken & { sessionId: string }> {
     const username = parseUsername(input.username);
     assertPasswordRule(input.password);
     const user = await this.users.findByUsername(username);
@@ -38,12 +50,17 @@ export class LogInHandler {
     if (!user.isActive) throw new AccountInactiveError();
 
     const sessionId = this.sessionIds.newSessionId();
-    const command = { type: 'StartSession' as const, data: { sessionId, userId: user.userId, now: context.now, ttlMs: this.policy.ttlMs } };
+    const { userId } = user;
+    const command = { type: 'StartSession' as const, data: { sessionId, userId, now: context.now, ttlMs: this.policy.ttlMs } };
     try {
-      const { state } = await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), command, { ...context, actorId: user.userId }, {
-        eventId: () => this.ids.newEventId(),
-        maxAttempts: 1,
-      });
+      const { state } = await handleCommand(
+        this.store,
+        authSessionDecider,
+        sessionStreamName(sessionId),
+        command,
+        { ...context, actorId: userId },
+        { eventId: () => this.ids.newEventId(), maxAttempts: 1 },
+      );
       const expiresAt = new Date(state.status === 'active' ? state.expiresAt : context.now);
       return { token: this.tokens.issue(sessionId, expiresAt), expiresAt, sessionId };
     } catch (error) {

@@ -24,7 +24,8 @@ export class LogOutHandler {
   async execute(input: { caller: Caller }, context: CommandContext): Promise<void> {
     const { sessionId, userId } = input.caller;
     try {
-      await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), { type: 'EndSession', data: { reason: 'logout' } }, context, {
+      const command = { type: 'EndSession' as const, data: { reason: 'logout' as const } };
+      await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), command, context, {
         eventId: () => this.ids.newEventId(),
       });
     } catch (error) {

@@ -20,7 +20,8 @@ export class ActivateUserHandler {
 
   async execute(input: { actor: Actor; userId: string }, context: CommandContext): Promise<void> {
     const userId = input.userId.toLowerCase();
-    await handleCommand(this.store, userDecider, userStreamName(userId), { type: 'ActivateUser', data: { userId, actor: input.actor } }, context, {
+    const command = { type: 'ActivateUser' as const, data: { userId, actor: input.actor } };
+    await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
       eventId: () => this.ids.newEventId(),
     });
   }

@@ -15,12 +15,16 @@ export class BootstrapSuperAdminHandler {
     private readonly lookup: UserLookup,
   ) {}
 
-  async execute(input: { username: string; password: string }, context: CommandContext): Promise<{ id: string; created: boolean }> {
+  async execute(
+    input: { username: string; password: string },
+    context: CommandContext,
+  ): Promise<{ id: string; created: boolean }> {
     const existing = await this.lookup.findByUsername(input.username);
     if (existing !== undefined) return { id: existing.userId, created: false };
     try {
       const { username, password } = input;
-      const { id } = await this.registration.register({ username, password, role: 'super_admin', origin: { kind: 'bootstrap' } }, context);
+      const origin = { kind: 'bootstrap' as const };
+      const { id } = await this.registration.register({ username, password, role: 'super_admin', origin }, context);
       return { id, created: true };
     } catch (error) {
       const winner = error instanceof UserAlreadyExistsError ? await this.lookup.findByUsername(input.username) : undefined;

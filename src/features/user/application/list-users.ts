@@ -2,7 +2,12 @@ import { inject, injectable } from 'tsyringe';
 import { assertAdministrator } from '../domain/decide';
 import { InvalidSortingFieldError } from '../domain/errors';
 import type { Actor } from '../domain/roles';
-import { USER_DIRECTORY_READER, type UserDirectoryReader, type UserListPage, type UserListQuery } from './ports/user-directory-reader';
+import {
+  USER_DIRECTORY_READER,
+  type UserDirectoryReader,
+  type UserListPage,
+  type UserListQuery,
+} from './ports/user-directory-reader';
 
 /**
  * Admins and the super admin list every user, inactive ones included, from the read model.

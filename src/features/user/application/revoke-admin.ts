@@ -21,7 +21,8 @@ export class RevokeAdminHandler {
 
   async execute(input: { actor: Actor; userId: string }, context: CommandContext): Promise<void> {
     const userId = input.userId.toLowerCase();
-    await handleCommand(this.store, userDecider, userStreamName(userId), { type: 'RevokeAdmin', data: { userId, actor: input.actor } }, context, {
+    const command = { type: 'RevokeAdmin' as const, data: { userId, actor: input.actor } };
+    await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
       eventId: () => this.ids.newEventId(),
     });
   }

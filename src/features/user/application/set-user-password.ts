@@ -31,8 +31,7 @@ export class SetUserPasswordHandler {
     const { state } = await loadAggregate(this.store, userDecider, stream);
     assertMayManageUser(actor, state, userId);
     const passwordHash = await this.hasher.hash(password);
-    await handleCommand(this.store, userDecider, stream, { type: 'SetPassword', data: { userId, actor, passwordHash } }, context, {
-      eventId: () => this.ids.newEventId(),
-    });
+    const command = { type: 'SetPassword' as const, data: { userId, actor, passwordHash } };
+    await handleCommand(this.store, userDecider, stream, command, context, { eventId: () => this.ids.newEventId() });
   }
 }

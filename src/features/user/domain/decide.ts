@@ -1,5 +1,11 @@
 import type { Decider } from '../../../shared/decider';
-import { NotAuthorizedError, CurrentPasswordInvalidError, RoleChangeNotPermittedError, UserAlreadyExistsError, UserNotFoundError } from './errors';
+import {
+  CurrentPasswordInvalidError,
+  NotAuthorizedError,
+  RoleChangeNotPermittedError,
+  UserAlreadyExistsError,
+  UserNotFoundError,
+} from './errors';
 import { canManageRole, canManageSubordinate, isAdministrator, isChangeableRole, type Actor, type Role } from './roles';
 import { evolve, initialState, type ExistingUser, type UserState } from './user';
 import type { CreationOrigin, UserCommand } from './user-commands';
