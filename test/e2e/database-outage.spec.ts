@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { loadSettings } from '../../src/config/load-settings';
+import { startServiceOn, type RunningService } from '../../src/service';
+import { openDatabase, type Database } from '../../src/shared/database';
+import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
+import { TcpProxy } from '../support/tcp-proxy';
+import { openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
+
+const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again later.', code: 'service.unavailable' };
+const name = (prefix: string): string => `${prefix}${randomBytes(5).toString('hex')}`;
+
+/**
+ * The database goes away under a running service (a TCP proxy in front of it is cut): requests
+ * get 503 and the process stays up; once it is back, work resumes and nothing is half-written.
+ */
+describe('when the database is unreachable', function () {
+  this.timeout(60_000);
+  let proxy: TcpProxy;
+  let database: Database;
+  let store: PgEventStore;
+  let service: RunningService;
+  const root = { username: name('root'), password: 'root-password' };
+
+  before(async () => {
+    const real = await openTestDatabase();
+    const serverUrl = serverTestDatabaseUrl();
+    const upstream = serverUrl === undefined
+      ? (real.socketAddress as { host: string; port: number })
+      : { host: new URL(serverUrl).hostname, port: Number(new URL(serverUrl).port || 5432) };
+    proxy = await TcpProxy.start(upstream);
+    if (serverUrl === undefined) {
+      database = await openDatabase({ kind: 'embedded-socket', host: '127.0.0.1', port: proxy.port });
+    } else {
+      const viaProxy = new URL(serverUrl);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxy.port);
+      database = await openDatabase({ kind: 'server', url: viaProxy.toString(), poolMax: 4 });
+    }
+    store = new PgEventStore(database);
+    const { settings } = loadSettings({
+      APP_ENV: 'test',
+      PORT: '0',
+      BOOTSTRAP_SUPER_ADMIN_USERNAME: root.username,
+      BOOTSTRAP_SUPER_ADMIN_PASSWORD: root.password,
+    });
+    service = await startServiceOn({ settings, logger: pino({ level: 'silent' }), database, eventStore: store }, { host: '127.0.0.1' });
+  });
+
+  after(async () => {
+    await service.stop();
+    await store.close();
+    await database.close();
+    await proxy.close();
+  });
+
+  const call = async (method: string, path: string, body?: unknown, cookie?: string) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (cookie !== undefined) headers.cookie = cookie;
+    const response = await fetch(`${service.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, json: text === '' ? undefined : (JSON.parse(text) as unknown), response };
+  };
+
+  it('answers 503 with the contract body, stays up, and resumes cleanly when it is back', async () => {
+    const login = await call('POST', '/api/v1/account/login', root);
+    expect(login.status).to.equal(204);
+    const cookie = (login.response.headers.get('set-cookie') ?? '').split(';')[0];
+    const wanted = name('outage');
+
+    proxy.cut();
+    const duringOutage = [
+      await call('POST', '/api/v1/users/', { username: wanted, password: 'secret1' }, cookie),
+      await call('GET', '/api/v1/users/', undefined, cookie),
+      await call('POST', '/api/v1/account/signup', { username: name('signup'), password: 'secret1' }),
+    ];
+    for (const reply of duringOutage) {
+      expect(reply.status).to.equal(503);
+      expect(reply.json).to.deep.equal(UNAVAILABLE);
+    }
+    expect((await call('GET', '/api/v1/health')).status).to.equal(200);
+
+    proxy.restore();
+    const created = await call('POST', '/api/v1/users/', { username: wanted, password: 'secret1' }, cookie);
+    expect(created.status, JSON.stringify(created.json)).to.equal(201);
+    const id = (created.json as { id: string }).id;
+    expect(await store.readStream(`username-${wanted}`)).to.have.length(1);
+
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const page = await call('GET', `/api/v1/users/?limit=1000`, undefined, cookie);
+      const matches = (page.json as { users: { id_: string; username: string }[] }).users.filter((u) => u.username === wanted);
+      if (matches.length === 1) {
+        expect(matches[0]?.id_).to.equal(id);
+        break;
+      }
+      if (Date.now() > deadline) expect.fail('the user created after the outage never reached the list');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+});
