@@ -15,7 +15,7 @@ import type {
 } from './event-store';
 import { EventStoreUnavailableError, WrongExpectedVersionError } from './event-store';
 import { AppendNotifier } from './append-notifier';
-import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend } from './append-validation';
+import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from './append-validation';
 import { catchUpSubscription } from './catch-up-subscription';
 import { matchesFilter } from './event-filter';
 
@@ -92,6 +92,7 @@ export class InMemoryEventStore implements EventStore {
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
+    validateMaxCount(options.maxCount);
     const events = this.streams.get(streamName)?.events ?? [];
     const max = options.maxCount ?? Number.POSITIVE_INFINITY;
     if (options.direction === 'backwards') {
@@ -105,10 +106,12 @@ export class InMemoryEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     this.assertOpen();
+    validateMaxCount(options.maxCount);
     return this.readPage(options.after, options.maxCount ?? Number.POSITIVE_INFINITY, options.filter);
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
+    validateMaxCount(options.batchSize);
     this.assertOpen();
     const subscription = catchUpSubscription(
       {
@@ -201,5 +204,5 @@ function firstIndexAfter(log: readonly RecordedEvent[], after: GlobalPosition): 
 
 /** Stored events go through JSON, as they do in every real store, so no caller shares references. */
 function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return JSON.parse(JSON.stringify(value) ?? 'null') as T;
 }

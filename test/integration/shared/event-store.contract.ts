@@ -168,6 +168,12 @@ export function eventStoreContract(open: () => Promise<EventStore>): void {
       expect(typeof stored!.position).to.equal('bigint');
     });
 
+    it('stores missing data as null', async () => {
+      const stream = aStream();
+      await store.append(stream, [anEvent({ data: undefined })]);
+      expect((await store.readStream(stream))[0]?.data).to.equal(null);
+    });
+
     it('rejects an empty batch, a non-UUID id or an id repeated in the batch, writing nothing', async () => {
       const stream = aStream();
       const repeated = anEvent();
@@ -286,6 +292,13 @@ export function eventStoreContract(open: () => Promise<EventStore>): void {
       expect(page.events).to.deep.equal([]);
       expect(page.lastPosition! >= end.position).to.equal(true);
       expect(page.isEnd).to.equal(true);
+    });
+
+    it('rejects a maxCount that is not a positive integer', async () => {
+      for (const maxCount of [0, -1, 1.5]) {
+        expect(await rejection(store.readAll({ maxCount })), String(maxCount)).to.be.instanceOf(RangeError);
+        expect(await rejection(store.readStream(aStream(), { maxCount })), String(maxCount)).to.be.instanceOf(RangeError);
+      }
     });
 
     it('answers an empty, ended page after the last event', async () => {

@@ -16,7 +16,7 @@ import { EventStoreUnavailableError, WrongExpectedVersionError } from '../event-
 import type { Database } from '../../database/database';
 import { isConnectionError } from '../../database/connection-errors';
 import { AppendNotifier } from '../append-notifier';
-import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend } from '../append-validation';
+import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
 import { catchUpSubscription } from '../catch-up-subscription';
 import type { EventRow } from './pg-event-rows';
 import { EVENT_COLUMNS, filterCondition, readAllSql, toRecordedEvent } from './pg-event-rows';
@@ -82,6 +82,7 @@ export class PgEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateMaxCount(options.maxCount);
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision;
     const condition = from === undefined ? 'true' : backwards ? 'e.revision <= ?' : 'e.revision >= ?';
@@ -94,10 +95,12 @@ export class PgEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    validateMaxCount(options.maxCount);
     return this.readPage(options.after, options.maxCount, options.filter);
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
+    validateMaxCount(options.batchSize);
     const subscription = catchUpSubscription(
       {
         readPage: (after, maxCount, filter) => this.readPage(after, maxCount, filter),
