@@ -1,10 +1,12 @@
 import { container, type DependencyContainer } from 'tsyringe';
-import { PgUserSessionsIndex } from '../projections/user-sessions/user-sessions.reader';
-import { userSessionsProjection } from '../projections/user-sessions/user-sessions.projection';
-import { PgUserDirectoryReader } from '../projections/users/users.reader';
-import { usersProjection } from '../projections/users/users.projection';
-import { ProjectionWorker } from '../projections/worker';
-import type { Processor } from '../projections/projection';
+import {
+  PgUserDirectoryReader,
+  PgUserSessionsIndex,
+  ProjectionWorker,
+  endSessionsOnUserDeactivatedProcessor,
+  userSessionsProjection,
+  usersProjection,
+} from '../projections';
 import type { Settings } from './config/settings';
 import {
   CryptoSessionIdGenerator,
@@ -74,20 +76,16 @@ export function buildContainer(infrastructure: Infrastructure): DependencyContai
 
 /** The projector: the read tables and the reactions, each under its own lease. */
 export function buildProjectionWorker(scope: DependencyContainer, infrastructure: Infrastructure): ProjectionWorker {
-  const endSessions = scope.resolve(EndSessionsOnUserDeactivated);
-  const endSessionsProcessor: Processor = {
-    name: 'end-sessions-on-user-deactivated',
-    filter: { eventTypePrefixes: ['UserDeactivated'] },
-    // The sessions index must have seen every session started before the deactivation.
-    waitFor: ['user_sessions_v1'],
-    handle: (event) => endSessions.handle(event),
-  };
+  const { database, settings } = infrastructure;
   return new ProjectionWorker({
-    db: infrastructure.database,
+    db: database,
     eventStore: infrastructure.eventStore,
     logger: infrastructure.logger.child({ component: 'projector' }),
     projections: [usersProjection(), userSessionsProjection()],
-    processors: [endSessionsProcessor],
+    processors: [endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated))],
     leaseTtlMs: 10_000,
+    // Only one process can open an embedded database, so after a crash the restarted one may
+    // retake its own lease at once (taking it still changes the fencing token).
+    ...(database.kind === 'embedded' && settings.database.url === '' ? { owner: `embedded:${settings.database.dataDir}` } : {}),
   });
 }

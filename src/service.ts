@@ -147,7 +147,7 @@ export async function startServiceOn(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await closeServer(server, settings.server.shutdownGraceMs);
-      await worker?.stop();
+      if (worker !== undefined) await withTimeout(worker.stop(), settings.server.shutdownGraceMs, logger);
       await release();
       logger.info('userledger stopped');
     })();
@@ -162,6 +162,19 @@ async function closeServer(server: Server, graceMs: number): Promise<void> {
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
+  clearTimeout(timer);
+}
+
+/** A projector batch that hangs must not hold up shutdown for ever. */
+async function withTimeout(work: Promise<void>, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn({ ms }, 'projector did not stop in time; closing anyway');
+      resolve();
+    }, ms);
+  });
+  await Promise.race([work, timedOut]);
   clearTimeout(timer);
 }
 
