@@ -1,12 +1,13 @@
 import { createServer } from 'node:net';
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { isConnectionError } from '../../../../src/shared/database/connection-errors';
 import type { Database } from '../../../../src/shared/database/database';
 import { migrateToLatest } from '../../../../src/shared/database/migrate';
 import { openDatabase } from '../../../../src/shared/database/open-database';
 import { EventStoreUnavailableError } from '../../../../src/shared/event-store/event-store';
 import { PgEventStore } from '../../../../src/shared/event-store/pg/pg-event-store';
-import { openTestDatabase } from '../../../support/test-database';
+import { openTestDatabase, serverTestDatabaseUrl } from '../../../support/test-database';
 import { rejection } from '../event-store.contract';
 import { anEvent, aStream } from '../event-store/event-fixtures';
 
@@ -59,6 +60,28 @@ describe('Database', () => {
         } finally {
           await unreachable.close();
         }
+      });
+    }
+
+    if (process.env.DATABASE_URL) {
+      it('recovers once the server has terminated its connections (57P01)', async () => {
+        const store = new PgEventStore(db);
+        const stream = aStream();
+        await Promise.all([store.append(stream, [anEvent()]), store.append(stream, [anEvent()])]);
+        const admin = new Client({ connectionString: serverTestDatabaseUrl() });
+        await admin.connect();
+        try {
+          await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        } finally {
+          await admin.end();
+        }
+        const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => store.append(stream, [anEvent()])));
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(EventStoreUnavailableError);
+        }
+        await store.append(stream, [anEvent()]);
+        const stored = await store.readStream(stream);
+        expect(stored.map((e) => e.revision)).to.deep.equal(stored.map((_, i) => BigInt(i)));
       });
     }
 
