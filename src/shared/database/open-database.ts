@@ -37,11 +37,21 @@ export function databaseTargetOf(settings: DatabaseSettings): DatabaseTarget {
 
 const EMBEDDED_USER = { user: 'postgres', password: 'postgres', database: 'postgres' };
 
+/**
+ * Startup parameters for server sessions: nothing waits for ever on a lock, and a transaction
+ * leaked idle cannot hold the global log's horizon (and so every subscriber) back for long.
+ */
+const SERVER_SESSION = {
+  application_name: 'userledger',
+  statement_timeout: 30_000,
+  idle_in_transaction_session_timeout: 60_000,
+};
+
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
   const { logger } = options;
   switch (target.kind) {
     case 'server':
-      return knexDatabase({ kind: 'server', connection: { connectionString: target.url }, poolMax: target.poolMax ?? 10, logger });
+      return knexDatabase({ kind: 'server', connection: { connectionString: target.url, ...SERVER_SESSION }, poolMax: target.poolMax ?? 10, logger });
     case 'embedded-socket':
       return knexDatabase({
         kind: 'embedded',
