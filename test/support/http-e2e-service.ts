@@ -7,7 +7,7 @@ import { loadSettings } from '../../src/config/load-settings';
 import { startService, type RunningService } from '../../src/service';
 import type { Clock } from '../../src/shared/clock';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store';
-import type { HttpReply, RequestOptions } from './http-client';
+import { requester, type HttpReply, type RequestOptions } from './http-client';
 import { openTestDatabase, serverTestDatabaseUrl } from './test-database';
 
 /** A clock the test moves by hand: sessions expire and renew without waiting. */
@@ -63,24 +63,7 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
   const clock = new ManualClock();
   const service: RunningService = await startService(settings, pino({ level: 'silent' }), { clock, host: '127.0.0.1' });
 
-  const request = async (method: string, route: string, options: RequestOptions = {}): Promise<HttpReply> => {
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    let body = options.body;
-    if (options.json !== undefined) {
-      body = JSON.stringify(options.json);
-      headers['content-type'] ??= 'application/json';
-    }
-    if (options.token !== undefined) headers['cookie'] = `access_token=${options.token}`;
-    const response = await fetch(`${service.url}${route}`, { method, headers, body, redirect: 'manual' });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
-  };
+  const request = requester(service.url);
 
   return {
     url: service.url,
