@@ -38,12 +38,13 @@ export function databaseTargetOf(settings: DatabaseSettings): DatabaseTarget {
 const EMBEDDED_USER = { user: 'postgres', password: 'postgres', database: 'postgres' };
 
 /**
- * Startup parameters for server sessions: nothing waits for ever on a lock, and a transaction
- * leaked idle cannot hold the global log's horizon (and so every subscriber) back for long.
+ * Startup parameters for server sessions: nothing waits for ever on a lock (long statements
+ * such as bulk loads stay allowed), and a transaction leaked idle cannot hold the global log's
+ * horizon, and so every subscriber, back for long.
  */
 const SERVER_SESSION = {
   application_name: 'userledger',
-  statement_timeout: 30_000,
+  lock_timeout: 10_000,
   idle_in_transaction_session_timeout: 60_000,
 };
 

@@ -39,8 +39,8 @@ interface AppendRow {
   readonly o_position: string | null;
 }
 
-/** SQLSTATE classes that say "try again later" rather than "this statement is wrong". */
-const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)/;
+/** SQLSTATEs that say "try again later" rather than "this statement is wrong" (55P03: lock timeout). */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57|58|55P03)/;
 
 /** The SQL every append runs; tests that hold a transaction open use it too. */
 export const APPEND_SQL = 'SELECT o_status, o_actual, o_next_revision, o_position FROM append_events(?, ?, ?::jsonb)';
