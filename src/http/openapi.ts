@@ -43,6 +43,14 @@ const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 /** The OpenAPI 3.1 document, built from the same route definitions and ajv schemas that validate requests. */
 export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: ApiInfo): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {
+    '/': {
+      get: {
+        tags: ['General'],
+        summary: 'Redirect to the docs',
+        operationId: 'redirect_to_docs',
+        responses: { '307': { description: 'Redirect to `docs/`' } },
+      },
+    },
     '/api/v1/health': {
       get: {
         tags: ['health'],
