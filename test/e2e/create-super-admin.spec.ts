@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { runTs, startServiceProcess } from '../support/service-process';
-import { openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
+import { freshPgliteDataDir, openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
 
 const SCRIPT = 'scripts/create-super-admin.ts';
 
@@ -20,8 +18,9 @@ describe('npm run create-super-admin', function () {
   this.timeout(120_000);
   let dataDir: string;
 
-  beforeEach(() => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-script-'));
+  // An initialised PGlite directory: initdb under WASM would cost every test seconds.
+  beforeEach(async () => {
+    dataDir = await freshPgliteDataDir();
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 

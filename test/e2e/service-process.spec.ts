@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { runTs, startServiceProcess } from '../support/service-process';
+import { freshPgliteDataDir } from '../support/test-database';
 
 const json = { 'content-type': 'application/json' };
 
@@ -14,8 +13,9 @@ describe('the service as a process (npm start)', function () {
   this.timeout(120_000);
   let dataDir: string;
 
-  beforeEach(() => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-process-'));
+  // An initialised PGlite directory: initdb under WASM would cost every test seconds.
+  beforeEach(async () => {
+    dataDir = await freshPgliteDataDir();
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
