@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { isConnectionError } from '../shared/database';
 import { AppError, type ErrorKind } from '../shared/errors';
-import { EventStoreUnavailableError } from '../shared/event-store/event-store';
+import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedVersionError } from '../shared/event-store/event-store';
 import { sendJson } from './json-response';
 import { requestLogOf } from './request-context';
 import { FrameworkHttpError, RequestValidationError } from './request-validation-error';
@@ -18,6 +18,12 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
 };
 
 const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again later.', code: 'service.unavailable' };
+/** A handler lost an optimistic-concurrency race on every retry (architecture: 409). */
+const CONCURRENCY_CONFLICT = {
+  error: 'The resource was changed by a concurrent request. Please try again.',
+  code: 'concurrency.conflict',
+};
+const TOO_LARGE = { error: 'Request body is too large.', code: 'request.too_large' };
 const INTERNAL = { error: 'Internal Server Error', code: 'internal' };
 
 /** body-parser's and the router's own errors (http-errors): a status, an exposable message, a type. */
@@ -52,6 +58,16 @@ export function errorMiddleware(root: Logger): ErrorRequestHandler {
       sendJson(res, STATUS_BY_KIND[error.kind], { error: error.message, code: error.code });
       return;
     }
+    if (error instanceof WrongExpectedVersionError) {
+      log.info({ stream: error.streamName }, `Handled exception: ${error.name} — ${error.message}`);
+      sendJson(res, 409, CONCURRENCY_CONFLICT);
+      return;
+    }
+    if (error instanceof AppendTooLargeError) {
+      log.info({ stream: error.streamName }, `Handled exception: ${error.name} — ${error.message}`);
+      sendJson(res, 413, TOO_LARGE);
+      return;
+    }
     if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error)) {
       log.error({ err: error }, 'Service unavailable');
       sendJson(res, 503, error instanceof AppError ? { error: error.message, code: error.code } : UNAVAILABLE);
@@ -74,7 +90,7 @@ function isHttpLibraryError(error: unknown): error is HttpLibraryError {
 }
 
 function libraryErrorBody(error: HttpLibraryError): { error: string; code: string } {
-  if (error.type === 'entity.too.large') return { error: 'Request body is too large.', code: 'request.too_large' };
+  if (error.type === 'entity.too.large') return TOO_LARGE;
   if (error.type === 'encoding.unsupported') return { error: 'Unsupported content encoding.', code: 'request.unsupported_encoding' };
   return { error: error.message, code: 'request.invalid' };
 }

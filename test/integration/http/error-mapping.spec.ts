@@ -11,10 +11,14 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../../src/shared/errors';
-import { EventStoreUnavailableError, WrongExpectedVersionError } from '../../../src/shared/event-store/event-store';
+import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedVersionError } from '../../../src/shared/event-store/event-store';
 import { serve, type TestServer } from '../../support/http-client';
 import { aCaller, fakeDependencies } from '../../support/http-fakes';
 
+const CONCURRENCY_CONFLICT = {
+  error: 'The resource was changed by a concurrent request. Please try again.',
+  code: 'concurrency.conflict',
+};
 const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again later.', code: 'service.unavailable' };
 
 describe('HTTP error mapping', () => {
@@ -109,9 +113,17 @@ describe('HTTP error mapping', () => {
     expect(next.status).to.equal(200);
   });
 
-  it('answers a concurrency error that escaped the handler with 500, not a crash', async () => {
-    const { reply } = await signUpFailingWith(new WrongExpectedVersionError('user-x', 'no_stream', 0n));
-    expect(reply.status).to.equal(500);
+  it('answers a concurrency race the handler lost after its retries with 409 concurrency.conflict', async () => {
+    const { reply, logs } = await signUpFailingWith(new WrongExpectedVersionError('user-x', 'no_stream', 0n));
+    expect(reply.status).to.equal(409);
+    expect(reply.json).to.deep.equal(CONCURRENCY_CONFLICT);
+    expect(logs.find((line) => String(line['msg']).startsWith('Handled exception'))).to.include({ level: 30 });
+  });
+
+  it('answers an append over the event store limit with 413', async () => {
+    const { reply } = await signUpFailingWith(new AppendTooLargeError('user-x', 1_048_576));
+    expect(reply.status).to.equal(413);
+    expect(reply.json).to.deep.equal({ error: 'Request body is too large.', code: 'request.too_large' });
   });
 
   it('answers a thrown non-Error value with 500', async () => {
