@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import pino from 'pino';
 import { loadSettings } from '../../src/config/load-settings';
 import { startService, type RunningService } from '../../src/service';
 import type { Clock } from '../../src/shared/clock';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store';
 import { requester, type HttpReply, type RequestOptions } from './http-client';
-import { openTestDatabase, serverTestDatabaseUrl } from './test-database';
+import { freshPgliteDataDir, openTestDatabase, serverTestDatabaseUrl } from './test-database';
 
 /** A clock the test moves by hand: sessions expire and renew without waiting. */
 export class ManualClock implements Clock {
@@ -46,7 +44,8 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
     await openTestDatabase();
     databaseUrl = serverTestDatabaseUrl() ?? '';
   }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-e2e-'));
+  // An initialised PGlite directory: initdb under WASM would cost every start seconds.
+  const dataDir = await freshPgliteDataDir();
   const superAdmin = { username: aUsername('root'), password: `pw-${randomBytes(6).toString('hex')}` };
   const { settings } = loadSettings({
     APP_ENV: 'test',
