@@ -61,7 +61,7 @@ export function buildContainer(infrastructure: Infrastructure): DependencyContai
   });
   scope.register(ID_GENERATOR, { useValue: new UuidIdGenerator() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new CryptoSessionIdGenerator() });
-  scope.register(TOKEN_CODEC, { useValue: new JwtTokenCodec(settings.auth.jwtSecret) });
+  scope.register(TOKEN_CODEC, { useValue: new JwtTokenCodec(settings.auth.jwtSecret, settings.auth.jwtAlgorithm) });
   scope.register(SESSION_POLICY, {
     useValue: {
       ttlMs: Math.round(settings.auth.sessionTtlMin * 60_000),

@@ -34,6 +34,15 @@ describe('JwtTokenCodec', () => {
     expect(codec.decode(jwt.sign({ auth_session_id: sessionId }, SECRET), now)).to.equal(null);
   });
 
+  it('signs with the configured algorithm and refuses tokens of another', () => {
+    const hs512 = new JwtTokenCodec(SECRET, 'HS512');
+    const token = hs512.issue(sessionId, inFiveMinutes);
+    expect(jwt.decode(token, { complete: true })?.header).to.deep.equal({ alg: 'HS512', typ: 'JWT' });
+    expect(hs512.decode(token, now)).to.deep.equal({ sessionId });
+    expect(codec.decode(token, now)).to.equal(null);
+    expect(hs512.decode(codec.issue(sessionId, inFiveMinutes), now)).to.equal(null);
+  });
+
   it('refuses a secret shorter than 32 characters', () => {
     expect(() => new JwtTokenCodec('short')).to.throw(RangeError);
   });
