@@ -39,7 +39,7 @@ function readEmbeddedInstance(dataDir: string): EmbeddedInstance | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { removeEmbeddedInstance, runningEmbeddedInstance, writeEmbeddedInstance } from './embedded-instance-file';
+import { isAlive, removeEmbeddedInstance, runningEmbeddedInstance, writeEmbeddedInstance } from './embedded-instance-file';
 
 export interface EmbeddedServer {
   readonly host: string;
@@ -12,7 +13,11 @@ export interface EmbeddedServer {
 export class EmbeddedDatabaseInUseError extends Error {
   override readonly name = 'EmbeddedDatabaseInUseError';
   constructor(readonly dataDir: string, readonly pid: number, readonly port: number) {
-    super(`The embedded database in ${dataDir} is already served by process ${pid} on port ${port}.`);
+    super(
+      port > 0
+        ? `The embedded database in ${dataDir} is already served by process ${pid} on port ${port}.`
+        : `The embedded database in ${dataDir} is being opened by process ${pid}.`,
+    );
   }
 }
 
@@ -29,14 +34,19 @@ export async function startEmbeddedServer(dataDir: string, port: number): Promis
   const owner = runningEmbeddedInstance(dataDir);
   if (owner !== undefined) throw new EmbeddedDatabaseInUseError(dataDir, owner.pid, owner.port);
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir });
-  const server = new PGLiteSocketServer({ db, host: HOST, port, maxConnections: MAX_CONNECTIONS });
+  const releaseLock = lockDataDir(dataDir);
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer;
   try {
+    db = await PGlite.create({ dataDir });
+    server = new PGLiteSocketServer({ db, host: HOST, port, maxConnections: MAX_CONNECTIONS });
     await server.start();
   } catch (error) {
-    await db.close();
+    await db?.close();
+    releaseLock();
     throw error;
   }
+  const pglite = db;
   const actualPort = Number(server.getServerConn().split(':').pop());
   writeEmbeddedInstance(dataDir, { host: HOST, port: actualPort, pid: process.pid, startedAt: new Date().toISOString() });
   let stopping: Promise<void> | undefined;
@@ -47,12 +57,50 @@ export async function startEmbeddedServer(dataDir: string, port: number): Promis
       stopping ??= (async () => {
         try {
           await server.stop();
-          await db.close();
+          await pglite.close();
         } finally {
           removeEmbeddedInstance(dataDir, process.pid);
+          releaseLock();
         }
       })();
       return stopping;
     },
   };
+}
+
+const LOCK_FILE = 'embedded-db.lock';
+
+/**
+ * Takes the directory for this process with an exclusively created lock file, before PGlite
+ * opens it: the instance file is written only once the socket listens, seconds later, so two
+ * processes starting together would both pass a check of that file alone. A lock left by a
+ * process that is gone is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        if (lockOwner(lockPath) === process.pid) rmSync(lockPath, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = lockOwner(lockPath);
+      if (pid !== undefined && isAlive(pid)) throw new EmbeddedDatabaseInUseError(dataDir, pid, 0);
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Cannot lock the embedded database directory ${dataDir} (${lockPath}).`);
+}
+
+function lockOwner(lockPath: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

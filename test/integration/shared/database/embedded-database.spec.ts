@@ -43,6 +43,27 @@ describe('the embedded database', () => {
     expect(await rejection(openDatabase({ kind: 'embedded', dataDir, port: 0 }))).to.be.instanceOf(EmbeddedDatabaseInUseError);
   });
 
+  it('lets only one of two openers starting together have the directory', async () => {
+    const contenders = await Promise.allSettled([
+      openDatabase({ kind: 'embedded', dataDir, port: 0 }),
+      openDatabase({ kind: 'embedded', dataDir, port: 0 }),
+    ]);
+    const opened = contenders.filter((c): c is PromiseFulfilledResult<Database> => c.status === 'fulfilled');
+    const refused = contenders.filter((c): c is PromiseRejectedResult => c.status === 'rejected');
+    expect(opened).to.have.length(1);
+    expect(refused).to.have.length(1);
+    expect(refused[0]?.reason).to.be.instanceOf(EmbeddedDatabaseInUseError);
+    db = opened[0]?.value;
+  });
+
+  it('takes over a lock file left by a process that is gone', async () => {
+    writeFileSync(path.join(dataDir, 'embedded-db.lock'), String(deadPid()));
+    db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
+    await db.close();
+    db = undefined;
+    expect(existsSync(path.join(dataDir, 'embedded-db.lock'))).to.equal(false);
+  });
+
   it('removes embedded-db.json on close and keeps its data across restarts', async () => {
     db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
     await db.transaction((trx) => trx.raw('CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)'));
