@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from './config/load-settings';
+import { EmbeddedDatabaseInUseError } from './shared/database';
+import { AppError } from './shared/errors';
 import { createLogger } from './create-logger';
 import { startService } from './service';
 
@@ -26,9 +28,21 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
 }
 
+/** Failures an operator can act on from their message alone; anything else shows its stack. */
+function isOperational(error: unknown): error is Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (
+    error instanceof ConfigError ||
+    error instanceof EmbeddedDatabaseInUseError ||
+    error instanceof AppError ||
+    code === 'EADDRINUSE' ||
+    code === 'EACCES'
+  );
+}
+
 main().catch((error: unknown) => {
   // The logger may not exist yet (bad configuration), so this one line goes to stderr directly.
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message = isOperational(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`userledger failed to start: ${message}\n`);
   process.exit(1);
 });
