@@ -16,6 +16,12 @@ export interface Database {
   transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
   /** Runs one read; in embedded mode inside a transaction. */
   read<T>(work: (q: Knex | Knex.Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs one statement written with `?` placeholders (no other `?` in it) and answers its rows,
+   * the fast path for hot statements (see direct-statements.ts); embedded, still inside an
+   * explicit transaction.
+   */
+  query<Row>(sql: string, bindings: readonly unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import knex from 'knex';
 import type { Knex } from 'knex';
 import type { Database } from './database';
+import { embeddedStatements, serverStatements } from './direct-statements';
 
 export interface KnexDatabaseOptions {
   readonly kind: Database['kind'];
@@ -30,6 +31,7 @@ export function knexDatabase(options: KnexDatabaseOptions): Database {
     log: knexLog(options.logger),
   });
   const embedded = options.kind === 'embedded';
+  const statements = embedded ? embeddedStatements(instance) : serverStatements(instance);
   let closing: Promise<void> | undefined;
   return {
     kind: options.kind,
@@ -37,6 +39,7 @@ export function knexDatabase(options: KnexDatabaseOptions): Database {
     socketAddress: options.socketAddress,
     transaction: (work) => instance.transaction(work),
     read: (work) => (embedded ? instance.transaction(work) : work(instance)),
+    query: (sql, bindings) => statements.run(sql, bindings),
     close: () => {
       closing ??= (async () => {
         try {

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type {
   AppendOptions,
   AppendResult,
@@ -140,8 +139,7 @@ export class PgEventStore implements EventStore {
 
   private async query<Row>(sql: string, bindings: readonly unknown[]): Promise<Row[]> {
     try {
-      const result = await this.db.read((q: Knex | Knex.Transaction) => q.raw(sql, bindings as Knex.RawBinding[]));
-      return (result as { rows: Row[] }).rows;
+      return await this.db.query<Row>(sql, bindings);
     } catch (error) {
       if (isUnavailable(error)) throw new EventStoreUnavailableError('The event store is unavailable.', { cause: error });
       throw error;

@@ -1,0 +1,82 @@
+/**
+ * The authenticated list request alone, for profiling: starts the service on embedded PGlite
+ * (or on a scratch database of DATABASE_URL's server), logs in, and drives
+ * GET /api/v1/users/ from a separate client process. Run it under `node --cpu-prof`.
+ * REQUEST_PATH_OPS (default 4000) and REQUEST_PATH_CONCURRENCY (default 16) size the run.
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadSettings } from '../../src/config/load-settings';
+import { createLogger } from '../../src/create-logger';
+import { migrateToLatest, openDatabase, type Database } from '../../src/shared/database';
+import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
+import { startServiceOn } from '../../src/service';
+import { printTable } from './measure';
+import { remoteLoad } from './remote-load';
+
+async function open(): Promise<{ db: Database; label: string; dispose: () => Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl === undefined || adminUrl === '') {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-bench-'));
+    const db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
+    return { db, label: 'pglite', dispose: async () => { await db.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  }
+  const name = `ul_bench_${Date.now().toString(36)}`;
+  const admin = async (sql: string): Promise<void> => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ kind: 'server', url: url.toString(), poolMax: 20 });
+  return { db, label: 'postgres', dispose: async () => { await db.close(); await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } };
+}
+
+async function main(): Promise<void> {
+  const { db, label, dispose } = await open();
+  await migrateToLatest(db);
+  const store = new PgEventStore(db);
+  const { settings } = loadSettings({
+    APP_ENV: 'local',
+    PORT: '0',
+    HASHER_WORK_FACTOR: '10',
+    BOOTSTRAP_SUPER_ADMIN_USERNAME: 'bench.root',
+    BOOTSTRAP_SUPER_ADMIN_PASSWORD: 'bench-password',
+  });
+  const service = await startServiceOn({ settings, logger: createLogger('silent'), database: db, eventStore: store }, { host: '127.0.0.1' });
+  try {
+    const login = await fetch(`${service.url}/api/v1/account/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench.root', password: 'bench-password' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const order = {
+      url: `${service.url}/api/v1/users/?limit=20`,
+      cookie,
+      ops: Number(process.env.REQUEST_PATH_OPS ?? 4000),
+      concurrency: Number(process.env.REQUEST_PATH_CONCURRENCY ?? 16),
+    };
+    await remoteLoad('warm-up', label, { ...order, ops: 500 });
+    const cpuBefore = process.cpuUsage();
+    const row = await remoteLoad(`HTTP GET /api/v1/users/ (authenticated), ${order.concurrency} concurrent, client process`, label, order);
+    const cpu = process.cpuUsage(cpuBefore);
+    printTable([row]);
+    // CPU of the service process per request: steadier than throughput on a shared machine.
+    process.stdout.write(`service CPU per request: ${((cpu.user + cpu.system) / order.ops / 1000).toFixed(3)} ms (user ${(cpu.user / order.ops / 1000).toFixed(3)}, system ${(cpu.system / order.ops / 1000).toFixed(3)})\n`);
+  } finally {
+    await service.stop();
+    await store.close();
+    await dispose();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`request-path bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
