@@ -9,6 +9,7 @@ import { mountDocs } from './docs';
 import { errorMiddleware } from './error-middleware';
 import { fallback, type KnownRoute } from './fallback';
 import { sendJson } from './json-response';
+import { lenientPathDecoding } from './lenient-path';
 import { buildOpenApiDocument, type ApiInfo } from './openapi';
 import { requestContext } from './request-context';
 import { mountRoutes } from './route-runner';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDependencies): express.Express {
   ];
 
   app.use(requestContext(deps.logger));
+  app.use(lenientPathDecoding());
 
   // Starlette matches paths exactly: `/users` and `/users/` are different routes.
   const router = express.Router({ strict: true, caseSensitive: true });

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { isConnectionError } from '../shared/database';
 import { AppError, type ErrorKind } from '../shared/errors';
@@ -43,44 +43,54 @@ export function errorMiddleware(root: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    if (error instanceof RequestValidationError) {
-      log.info({ detail: error.detail.map(({ type, loc }) => ({ type, loc })) }, 'Request validation failed');
-      sendJson(res, 422, { detail: error.detail });
-      return;
+    try {
+      respond(error, res, log);
+    } catch (failure) {
+      // Never express's HTML error page (it shows the stack): the generic JSON 500 instead.
+      log.error({ err: failure, cause: error }, 'Error response could not be written');
+      if (!res.headersSent) sendJson(res, 500, INTERNAL);
     }
-    if (error instanceof FrameworkHttpError) {
-      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-      sendJson(res, error.status, { detail: error.detail });
-      return;
-    }
-    if (error instanceof AppError && error.kind !== 'unavailable') {
-      log.info({ code: error.code }, `Handled exception: ${error.name} — ${error.message}`);
-      sendJson(res, STATUS_BY_KIND[error.kind], { error: error.message, code: error.code });
-      return;
-    }
-    if (error instanceof WrongExpectedVersionError) {
-      log.info({ stream: error.streamName }, `Handled exception: ${error.name} — ${error.message}`);
-      sendJson(res, 409, CONCURRENCY_CONFLICT);
-      return;
-    }
-    if (error instanceof AppendTooLargeError) {
-      log.info({ stream: error.streamName }, `Handled exception: ${error.name} — ${error.message}`);
-      sendJson(res, 413, TOO_LARGE);
-      return;
-    }
-    if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error)) {
-      log.error({ err: error }, 'Service unavailable');
-      sendJson(res, 503, error instanceof AppError ? { error: error.message, code: error.code } : UNAVAILABLE);
-      return;
-    }
-    if (isHttpLibraryError(error)) {
-      log.info({ type: error.type, status: error.status }, `Rejected request: ${error.message}`);
-      sendJson(res, error.status, libraryErrorBody(error));
-      return;
-    }
-    log.error({ err: error }, 'Unhandled error');
-    sendJson(res, 500, INTERNAL);
   };
+}
+
+function respond(error: unknown, res: Response, log: Logger): void {
+  if (error instanceof RequestValidationError) {
+    log.info({ detail: error.detail.map(({ type, loc }) => ({ type, loc })) }, 'Request validation failed');
+    sendJson(res, 422, { detail: error.detail });
+    return;
+  }
+  if (error instanceof FrameworkHttpError) {
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    sendJson(res, error.status, { detail: error.detail });
+    return;
+  }
+  if (error instanceof AppError && error.kind !== 'unavailable') {
+    log.info({ code: error.code }, `Handled exception: ${error.name} — ${error.message}`);
+    sendJson(res, STATUS_BY_KIND[error.kind], { error: error.message, code: error.code });
+    return;
+  }
+  if (error instanceof WrongExpectedVersionError) {
+    log.info({ stream: error.streamName }, `Handled exception: ${error.name} — ${error.message}`);
+    sendJson(res, 409, CONCURRENCY_CONFLICT);
+    return;
+  }
+  if (error instanceof AppendTooLargeError) {
+    log.info({ stream: error.streamName }, `Handled exception: ${error.name} — ${error.message}`);
+    sendJson(res, 413, TOO_LARGE);
+    return;
+  }
+  if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error)) {
+    log.error({ err: error }, 'Service unavailable');
+    sendJson(res, 503, error instanceof AppError ? { error: error.message, code: error.code } : UNAVAILABLE);
+    return;
+  }
+  if (isHttpLibraryError(error)) {
+    log.info({ type: error.type, status: error.status }, `Rejected request: ${error.message}`);
+    sendJson(res, error.status, libraryErrorBody(error));
+    return;
+  }
+  log.error({ err: error }, 'Unhandled error');
+  sendJson(res, 500, INTERNAL);
 }
 
 function isHttpLibraryError(error: unknown): error is HttpLibraryError {

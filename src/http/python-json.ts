@@ -4,11 +4,23 @@
  * `loc: ["body", <position>]`, so the position is part of the contract. It also accepts what
  * Python accepts beyond RFC 8259 (NaN, Infinity).
  */
-export type PythonJsonResult = { ok: true; value: unknown } | { ok: false; message: string; position: number };
+export type PythonJsonResult =
+  | { ok: true; value: unknown }
+  | { ok: false; message: string; position: number }
+  | { ok: false; tooDeep: true };
+
+/**
+ * CPython's decoder gives up on deep nesting with a RecursionError (at a depth that depends on
+ * its C stack), which FastAPI answers with 400; the limit here keeps the 422 that echoes such a
+ * body within what JSON.stringify can write.
+ */
+export const MAX_JSON_DEPTH = 1000;
 
 class DecodeError {
   constructor(readonly message: string, readonly index: number) {}
 }
+
+class TooDeep {}
 
 /** Python's StopIteration from `scan_once`: no value starts at `index`. */
 class NoValue {
@@ -23,21 +35,41 @@ const CONSTANTS: ReadonlyArray<[string, unknown]> = [
 ];
 
 export function parsePythonJson(text: string): PythonJsonResult {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    // JSON.parse gives no usable position; re-read the text the way Python does.
+  if (nestingDepth(text) <= MAX_JSON_DEPTH) {
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      // JSON.parse gives no usable position; re-read the text the way Python does.
+    }
   }
   try {
-    const [value, end] = scanValue(text, skipWhitespace(text, 0));
+    const [value, end] = scanValue(text, skipWhitespace(text, 0), 0);
     const rest = skipWhitespace(text, end);
     if (rest !== text.length) throw new DecodeError('Extra data', rest);
     return { ok: true, value };
   } catch (error) {
+    if (error instanceof TooDeep) return { ok: false, tooDeep: true };
     const failure = error instanceof NoValue ? new DecodeError('Expecting value', error.index) : error;
     if (!(failure instanceof DecodeError)) throw error;
     return { ok: false, message: failure.message, position: Array.from(text.slice(0, failure.index)).length };
   }
+}
+
+/** The deepest bracket nesting outside strings; the scanner decides what malformed text means. */
+function nestingDepth(s: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < s.length; i++) {
+    const char = s[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') deepest = Math.max(deepest, ++depth);
+    else if (char === ']' || char === '}') depth--;
+  }
+  return deepest;
 }
 
 function skipWhitespace(s: string, index: number): number {
@@ -46,12 +78,13 @@ function skipWhitespace(s: string, index: number): number {
   return i;
 }
 
-function scanValue(s: string, index: number): [unknown, number] {
+function scanValue(s: string, index: number, depth: number): [unknown, number] {
   if (index >= s.length) throw new NoValue(index);
   const char = s[index];
   if (char === '"') return scanString(s, index + 1);
-  if (char === '{') return scanObject(s, index + 1);
-  if (char === '[') return scanArray(s, index + 1);
+  if ((char === '{' || char === '[') && depth >= MAX_JSON_DEPTH) throw new TooDeep();
+  if (char === '{') return scanObject(s, index + 1, depth + 1);
+  if (char === '[') return scanArray(s, index + 1, depth + 1);
   for (const [word, value] of CONSTANTS) if (s.startsWith(word, index)) return [value, index + word.length];
   NUMBER.lastIndex = index;
   const match = NUMBER.exec(s);
@@ -59,7 +92,7 @@ function scanValue(s: string, index: number): [unknown, number] {
   return [Number(match[0]), index + match[0].length];
 }
 
-function scanObject(s: string, start: number): [Record<string, unknown>, number] {
+function scanObject(s: string, start: number, depth: number): [Record<string, unknown>, number] {
   const result: Record<string, unknown> = {};
   let i = skipWhitespace(s, start);
   if (s[i] === '}') return [result, i + 1];
@@ -68,7 +101,7 @@ function scanObject(s: string, start: number): [Record<string, unknown>, number]
     const [key, afterKey] = scanString(s, i + 1);
     i = skipWhitespace(s, afterKey);
     if (s[i] !== ':') throw new DecodeError("Expecting ':' delimiter", i);
-    const [value, afterValue] = scanValue(s, skipWhitespace(s, i + 1));
+    const [value, afterValue] = scanValue(s, skipWhitespace(s, i + 1), depth);
     result[key] = value;
     i = skipWhitespace(s, afterValue);
     if (s[i] === '}') return [result, i + 1];
@@ -79,12 +112,12 @@ function scanObject(s: string, start: number): [Record<string, unknown>, number]
   }
 }
 
-function scanArray(s: string, start: number): [unknown[], number] {
+function scanArray(s: string, start: number, depth: number): [unknown[], number] {
   const result: unknown[] = [];
   let i = skipWhitespace(s, start);
   if (s[i] === ']') return [result, i + 1];
   for (;;) {
-    const [value, afterValue] = scanValue(s, i);
+    const [value, afterValue] = scanValue(s, i, depth);
     result.push(value);
     i = skipWhitespace(s, afterValue);
     if (s[i] === ']') return [result, i + 1];

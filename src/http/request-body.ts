@@ -4,6 +4,9 @@ import { FrameworkHttpError, RequestValidationError } from './request-validation
 /** The body as FastAPI hands it to validation: nothing, parsed JSON, or raw bytes. */
 export type DecodedBody = { kind: 'absent' } | { kind: 'json'; value: unknown } | { kind: 'bytes'; bytes: Buffer };
 
+/** FastAPI's reply when reading the body fails other than as a JSONDecodeError. */
+const UNPARSABLE = 'There was an error parsing the body';
+
 /**
  * FastAPI parses the body as JSON when the content type is `application/json` or
  * `application/*+json`, or when there is no content type at all; any other type reaches
@@ -13,8 +16,9 @@ export function decodeBody(raw: unknown, contentType: string | undefined): Decod
   if (!Buffer.isBuffer(raw) || raw.length === 0) return { kind: 'absent' };
   if (!isJsonContentType(contentType)) return { kind: 'bytes', bytes: raw };
   const text = decodeUtf8(raw.subarray(hasUtf8Bom(raw) ? 3 : 0));
-  if (text === undefined) throw new FrameworkHttpError(400, 'There was an error parsing the body');
+  if (text === undefined) throw new FrameworkHttpError(400, UNPARSABLE);
   const parsed = parsePythonJson(text);
+  if (!parsed.ok && 'tooDeep' in parsed) throw new FrameworkHttpError(400, UNPARSABLE);
   if (!parsed.ok) {
     throw new RequestValidationError([
       { type: 'json_invalid', loc: ['body', parsed.position], msg: 'JSON decode error', input: {}, ctx: { error: parsed.message } },
