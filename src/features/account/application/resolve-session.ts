@@ -7,7 +7,7 @@ import { LOGGER } from '../../../shared/logger';
 import { ID_GENERATOR, UserLookup, type ExistingUser, type IdGenerator } from '../../user';
 import { sessionStreamName } from '../domain/auth-session-events';
 import { authSessionDecider } from '../domain/decide';
-import { endedByDeactivation, liveSession, renewalDue, type LiveSession } from '../domain/session-validity';
+import { endedByDeactivation, isSessionId, liveSession, renewalDue, type LiveSession } from '../domain/session-validity';
 import { SESSION_POLICY, type SessionPolicy } from './ports/session-policy';
 import { TOKEN_CODEC, type TokenCodec } from './ports/token-codec';
 import type { IssuedToken, SessionResolution } from './session-resolution';
@@ -35,7 +35,8 @@ export class ResolveSessionHandler {
 
   async execute(input: { token: string | undefined }, context: CommandContext): Promise<SessionResolution> {
     const claims = input.token ? this.tokens.decode(input.token, context.now) : null;
-    if (claims === null) return ANONYMOUS;
+    // Even a signed token may name an id the service never makes (a NUL byte): it could only fail in the store.
+    if (claims === null || !isSessionId(claims.sessionId)) return ANONYMOUS;
     const { state } = await loadAggregate(this.store, authSessionDecider, sessionStreamName(claims.sessionId));
     const session = liveSession(state, context.now);
     if (session === undefined) return ANONYMOUS;

@@ -2,6 +2,13 @@ import type { AuthSessionState, SessionFacts } from './auth-session';
 
 export type LiveSession = Extract<AuthSessionState, { status: 'active' }>;
 
+const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Session ids are base64url (43 characters as the service makes them); anything else names no session. */
+export function isSessionId(value: string): boolean {
+  return SESSION_ID.test(value);
+}
+
 /** A session is live until it is ended or its expiry is reached (expiresAt ≤ now is expired). */
 export function liveSession(state: AuthSessionState, now: Date): LiveSession | undefined {
   if (state.status !== 'active') return undefined;

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { authSessionDecider } from '../../../../../src/features/account/domain/decide';
 import { NotAuthenticatedError, SessionAlreadyStartedError } from '../../../../../src/features/account/domain/errors';
 import type { SessionExtended } from '../../../../../src/features/account/domain/auth-session-events';
-import { endedByDeactivation, liveSession, renewalDue } from '../../../../../src/features/account/domain/session-validity';
+import { endedByDeactivation, isSessionId, liveSession, renewalDue } from '../../../../../src/features/account/domain/session-validity';
 import { evolve, initialState } from '../../../../../src/features/account/domain/auth-session';
 import { spec } from '../../../../support/given-when-then';
 import { T0, aSessionStarted } from '../../../../support/builders';
@@ -108,6 +108,11 @@ describe('session validity', () => {
     expect(endedByDeactivation(started.data, T0.toISOString())).to.equal(true);
     expect(endedByDeactivation(started.data, at(1000).toISOString())).to.equal(true);
     expect(endedByDeactivation(started.data, at(-1).toISOString())).to.equal(false);
+  });
+
+  it('takes only base64url ids of at most 64 characters as session ids', () => {
+    for (const id of [randomBytes(32).toString('base64url'), 'a', 'A-_'.repeat(21)]) expect(isSessionId(id), id).to.equal(true);
+    for (const id of ['', 'bad\u0000id', '../etc', 'café', 'x'.repeat(65), 'a b']) expect(isSessionId(id), id).to.equal(false);
   });
 
   it('is due for renewal exactly inside the last threshold part of the TTL', () => {
