@@ -60,6 +60,9 @@ export class InvalidSortingFieldError extends ValidationError {
   }
 }
 
+/** What Python's str.isprintable() refuses: controls, format, surrogates, private use, unassigned, separators but the space. */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
 /** A string as Python's repr() prints it, since the original's messages embed reprs. */
 export function pythonRepr(value: string): string {
   const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
@@ -71,8 +74,14 @@ export function pythonRepr(value: string): string {
     else if (char === '\n') out += '\\n';
     else if (char === '\r') out += '\\r';
     else if (char === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (char !== ' ' && NOT_PRINTABLE.test(char)) out += pythonEscape(code);
     else out += char;
   }
   return `${quote}${out}${quote}`;
+}
+
+function pythonEscape(code: number): string {
+  const hex = code.toString(16);
+  if (code < 0x100) return `\\x${hex.padStart(2, '0')}`;
+  return code < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
 }
