@@ -1,10 +1,9 @@
-import type { Knex } from 'knex';
 import type { Database } from '../../src/shared/database/database';
 import type { Role } from '../../src/features/user/domain/roles';
 import { ValidationError } from '../../src/shared/errors';
 import type { UserDirectoryReader, UserListPage, UserListQuery } from '../../src/features/user/index';
 import { decodeCursor, encodeCursor } from './users-cursor';
-import type { SortKey, UsersCursor } from './users-cursor';
+import type { SortKey } from './users-cursor';
 import { USERS_COUNT, USERS_TABLE } from './users.table';
 
 const SORTABLE_FIELDS = ['id', 'username', 'role', 'is_active'] as const;
@@ -26,7 +25,7 @@ interface PageRow {
 export class PgUserDirectoryReader implements UserDirectoryReader {
   readonly sortableFields: readonly string[] = SORTABLE_FIELDS;
 
-  constructor(private readonly db: Pick<Database, 'read'>) {}
+  constructor(private readonly db: Pick<Database, 'query'>) {}
 
   async list(query: UserListQuery): Promise<UserListPage> {
     const field = sortableField(query.sortingField);
@@ -34,19 +33,13 @@ export class PgUserDirectoryReader implements UserDirectoryReader {
     const direction = query.sortingOrder === 'DESC' ? 'desc' : 'asc';
     const limit = Math.max(1, Math.floor(query.limit));
 
-    const rows: PageRow[] = await this.db.read(async (q) => {
-      const page = q(USERS_TABLE).select('id', 'username', 'role', 'is_active');
-      if (after !== undefined) whereAfter(page, after, direction);
-      else if (query.offset > 0) page.offset(Math.floor(query.offset));
-      page.orderBy(orderOf(field, direction)).limit(limit + 1);
-      const sub = page.toSQL();
-      return q
-        .select('c.value as total', 'p.id', 'p.username', 'p.role', 'p.is_active')
-        .from('read_model_counts as c')
-        .joinRaw(`LEFT JOIN LATERAL (${sub.sql}) AS p ON true`, [...sub.bindings])
-        .where('c.name', USERS_COUNT)
-        .orderBy(orderOf(field, direction).map((o) => ({ ...o, column: `p.${o.column}` })));
-    });
+    const paging: Paging = after !== undefined ? 'cursor' : query.offset > 0 ? 'offset' : 'first';
+    const bindings: unknown[] = [];
+    if (after !== undefined) bindings.push(...(field === 'id' ? [after.id] : [after.key, after.id]));
+    bindings.push(limit + 1);
+    if (paging === 'offset') bindings.push(Math.floor(query.offset));
+    bindings.push(USERS_COUNT);
+    const rows = await this.db.query<PageRow>(pageSql(field, direction, paging), bindings);
 
     const total = rows[0] === undefined ? 0 : Number(rows[0].total);
     const found = rows.filter((row): row is PageRow & { id: string } => row.id !== null);
@@ -69,17 +62,30 @@ function sortableField(field: string): SortableField {
   throw new ValidationError('users.invalid_sorting_field', `Invalid sorting field: '${field}'`);
 }
 
-function orderOf(field: SortableField, direction: 'asc' | 'desc'): { column: string; order: 'asc' | 'desc' }[] {
-  return field === 'id'
-    ? [{ column: 'id', order: direction }]
-    : [{ column: field, order: direction }, { column: 'id', order: direction }];
-}
+type Paging = 'first' | 'offset' | 'cursor';
 
-/** Rows strictly after the cursor in this sorting; a row-value comparison the (field, id) index serves. */
-function whereAfter(page: Knex.QueryBuilder, after: UsersCursor, direction: 'asc' | 'desc'): void {
-  const op = direction === 'asc' ? '>' : '<';
-  if (after.field === 'id') page.where('id', op, after.id);
-  else page.whereRaw(`(??, ??) ${op} (?, ?)`, [after.field, 'id', after.key, after.id]);
+const PAGE_SQL = new Map<string, string>();
+
+/**
+ * The page and the total in one statement, one text per field, direction and kind of page
+ * (24 in all), built once: the list runs on every request and knex's builder cost more than
+ * the query. Bindings: the cursor's key and id (cursor pages), limit, offset (offset pages), count name.
+ */
+function pageSql(field: SortableField, direction: 'asc' | 'desc', paging: Paging): string {
+  const cacheKey = `${field} ${direction} ${paging}`;
+  let sql = PAGE_SQL.get(cacheKey);
+  if (sql === undefined) {
+    const columns = field === 'id' ? ['id'] : [field, 'id'];
+    const order = (prefix: string): string => columns.map((c) => `${prefix}"${c}" ${direction}`).join(', ');
+    const op = direction === 'asc' ? '>' : '<';
+    // Rows strictly after the cursor: a row-value comparison the (field, id) index serves.
+    const where = paging !== 'cursor' ? '' : field === 'id' ? ` where "id" ${op} ?` : ` where ("${field}", "id") ${op} (?, ?)`;
+    const page = `select "id", "username", "role", "is_active" from "${USERS_TABLE}"${where} order by ${order('')} limit ?${paging === 'offset' ? ' offset ?' : ''}`;
+    sql = `select "c"."value" as "total", "p"."id", "p"."username", "p"."role", "p"."is_active" from "read_model_counts" as "c" `
+      + `LEFT JOIN LATERAL (${page}) AS p ON true where "c"."name" = ? order by ${order('"p".')}`;
+    PAGE_SQL.set(cacheKey, sql);
+  }
+  return sql;
 }
 
 function sortKeyOf(field: SortableField, item: { id_: string; username: string; role: Role; is_active: boolean }): SortKey {

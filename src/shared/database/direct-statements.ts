@@ -30,6 +30,11 @@ interface PgConnection {
 /** Beyond this many distinct texts, statements run unnamed: a caller building SQL freely must not grow every session. */
 const MAX_NAMED_STATEMENTS = 256;
 
+/** knex's 'query' event, as knex itself would have emitted it, for whoever traces statements. */
+function announce(instance: Knex, sql: string, bindings: readonly unknown[]): void {
+  if (instance.listenerCount('query') > 0) instance.emit('query', { method: 'raw', sql, bindings: [...bindings], options: {} });
+}
+
 export function serverStatements(instance: Knex): StatementRunner {
   const client = instance.client as unknown as PooledClient;
   const prepared = new Map<string, { name: string | undefined; text: string }>();
@@ -46,6 +51,7 @@ export function serverStatements(instance: Knex): StatementRunner {
     async run<Row>(sql: string, bindings: readonly unknown[]): Promise<Row[]> {
       // knex refuses undefined bindings; keep that answer rather than sending NULL.
       if (bindings.includes(undefined)) return ((await instance.raw(sql, bindings as Knex.RawBinding[])) as PgResult).rows as Row[];
+      announce(instance, sql, bindings);
       const { name, text } = statementOf(sql);
       const connection = await client.acquireConnection();
       try {
@@ -72,6 +78,7 @@ export function embeddedStatements(instance: Knex): StatementRunner {
         const result = await instance.transaction((trx) => trx.raw(sql, bindings as Knex.RawBinding[]));
         return (result as PgResult).rows as Row[];
       }
+      announce(instance, sql, bindings);
       const connection = await client.acquireConnection();
       try {
         const results = (await connection.query(`BEGIN; ${inlined}; COMMIT`)) as PgResult[];
