@@ -23,7 +23,8 @@ const ROLES: readonly unknown[] = ['super_admin', 'admin', 'user'];
 
 const KEY_IS_VALID: Record<string, (key: unknown, id: string) => boolean> = {
   id: (key, id) => key === id,
-  username: (key) => typeof key === 'string',
+  // PostgreSQL text cannot hold NUL, so no row ever has such a key; refusing it keeps a forged cursor a 400.
+  username: (key) => typeof key === 'string' && key.length <= 256 && !key.includes('\u0000'),
   role: (key) => ROLES.includes(key),
   is_active: (key) => typeof key === 'boolean',
 };

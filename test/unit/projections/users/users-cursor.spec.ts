@@ -41,6 +41,9 @@ describe('users list cursor', () => {
       Buffer.from(JSON.stringify({ f: 'is_active', o: 'ASC', k: 'yes', i: randomUUID() })).toString('base64url'),
       Buffer.from(JSON.stringify({ f: 'toString', o: 'ASC', k: 'a', i: randomUUID() })).toString('base64url'),
       Buffer.from(JSON.stringify({ f: 'username', o: 'asc', k: 'a', i: randomUUID() })).toString('base64url'),
+      // No stored username can hold NUL; the database would refuse the comparison with a 5xx.
+      Buffer.from(JSON.stringify({ f: 'username', o: 'ASC', k: 'a\u0000', i: randomUUID() })).toString('base64url'),
+      Buffer.from(JSON.stringify({ f: 'username', o: 'ASC', k: 'x'.repeat(300), i: randomUUID() })).toString('base64url'),
       'A'.repeat(5000),
     ];
     for (const raw of garbled) expectInvalid(() => decodeCursor(raw, 'username', 'ASC'), /^Invalid cursor/);
