@@ -24,6 +24,7 @@ import {
   SetUserPasswordHandler,
 } from './features/user';
 import { createApp } from './http/app';
+import { answerClientErrorsWithJson } from './http/client-error';
 import { systemClock, type Clock } from './shared/clock';
 import { databaseTargetOf, migrateToLatest, openDatabase, type Database } from './shared/database';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
@@ -133,6 +134,7 @@ export async function startServiceOn(
   });
 
   const server = app.listen(settings.server.port, options.host ?? '0.0.0.0');
+  answerClientErrorsWithJson(server);
   try {
     await once(server, 'listening');
   } catch (error) {
