@@ -4,8 +4,12 @@ import type { Logger } from '../../src/shared/logger';
 import { loadSettings } from '../../src/config/load-settings';
 import { startServiceOn } from '../../src/service';
 import { measure, type Measurement } from './measure';
+import { remoteLoad } from './remote-load';
 
-/** Requests through the real HTTP server: an authenticated list (session and user streams re-read) and sign-ups. */
+/**
+ * Requests through the real HTTP server: an authenticated list (session and user streams re-read),
+ * from an in-process client and from a client process, and sign-ups.
+ */
 export async function benchHttp(db: Database, store: EventStore, label: string, logger: Logger): Promise<Measurement[]> {
   const { settings } = loadSettings({
     APP_ENV: 'local',
@@ -27,6 +31,13 @@ export async function benchHttp(db: Database, store: EventStore, label: string, 
       if (response.status !== 200) throw new Error(`list answered ${response.status}`);
       await response.arrayBuffer();
     });
+    // The same request from a client in another process: the service's event loop serves only.
+    const remote = await remoteLoad('HTTP GET /api/v1/users/ (authenticated), 16 concurrent, client process', label, {
+      url: `${service.url}/api/v1/users/?limit=20`,
+      cookie,
+      ops: 2_000,
+      concurrency: 16,
+    });
     const signUp = await measure('HTTP POST signup (bcrypt cost 10), 8 concurrent', label, 200, 8, async (i) => {
       const response = await fetch(`${service.url}/api/v1/account/signup`, {
         method: 'POST',
@@ -36,7 +47,7 @@ export async function benchHttp(db: Database, store: EventStore, label: string, 
       if (response.status !== 201) throw new Error(`signup answered ${response.status}`);
       await response.arrayBuffer();
     });
-    return [list, signUp];
+    return [list, remote, signUp];
   } finally {
     await service.stop();
   }
