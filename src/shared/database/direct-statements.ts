@@ -3,11 +3,11 @@ import type { Knex } from 'knex';
 /**
  * The hot-path statements, written with `?` placeholders (and no other `?`), run on a pooled
  * connection without knex's query building. On a server each distinct text becomes a named
- * prepared statement per connection (parsed and planned once). Embedded, the statement goes as
+ * prepared statement per connection (parsed once; PostgreSQL may then reuse a generic plan). Embedded, the statement goes as
  * ONE simple-query message `BEGIN; …; COMMIT` with the bindings as literals: pglite-socket
  * handles a message as a whole, so nothing can interleave, the explicit transaction stays, and
  * PGlite runs one protocol call where BEGIN, Parse/Bind/Describe/Execute/Sync and COMMIT took
- * seven and three round trips.
+ * seven calls and three round trips.
  */
 export interface StatementRunner {
   run<Row>(sql: string, bindings: readonly unknown[]): Promise<Row[]>;
