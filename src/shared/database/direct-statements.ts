@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { escapeLiteral } from 'pg';
 
 /**
  * The hot-path statements, written with `?` placeholders (and no other `?`), run on a pooled
@@ -125,8 +126,8 @@ function literalOf(value: unknown): string | undefined {
   return undefined;
 }
 
+/** pg's own literal escaping (quotes doubled; an E'' string when backslashes occur); NUL cannot be sent at all. */
 function quote(text: string): string | undefined {
   if (text.includes('\0')) return undefined;
-  const quoted = `'${text.replace(/'/g, "''")}'`;
-  return text.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
+  return ` ${escapeLiteral(text).trimStart()}`;
 }
