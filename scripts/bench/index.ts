@@ -6,65 +6,26 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { Client } from 'pg';
 import { loadSettings } from '../../src/config/load-settings';
 import { createLogger } from '../../src/create-logger';
 import { BcryptPasswordHasher } from '../../src/features/user';
-import { migrateToLatest, openDatabase, type Database } from '../../src/shared/database';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
+import { embeddedBenchDatabase, serverBenchDatabase, type BenchDatabase } from './bench-database';
 import { benchAppends } from './event-store.bench';
 import { benchHttp } from './http.bench';
 import { benchJwt } from './jwt.bench';
 import { benchUsersList } from './users-list.bench';
 import { measure, printTable, type Measurement } from './measure';
 
-interface BenchTarget {
-  readonly label: string;
-  readonly db: Database;
+interface BenchTarget extends BenchDatabase {
   readonly users: number;
-  dispose(): Promise<void>;
 }
 
-async function embeddedTarget(): Promise<BenchTarget> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-bench-'));
-  const db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
-  await migrateToLatest(db);
-  return {
-    label: 'pglite',
-    db,
-    users: Number(process.env.BENCH_USERS ?? 100_000),
-    dispose: async () => {
-      await db.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function serverTarget(adminUrl: string): Promise<BenchTarget> {
-  const name = `ul_bench_${Date.now().toString(36)}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: 'server', url: url.toString(), poolMax: 20 });
-  await migrateToLatest(db);
-  return {
-    label: 'postgres',
-    db,
-    users: Number(process.env.BENCH_USERS ?? 1_000_000),
-    dispose: async () => {
-      await db.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
-}
+const withUsers = (target: BenchDatabase, fallback: number): BenchTarget => ({
+  ...target,
+  users: Number(process.env.BENCH_USERS ?? fallback),
+});
 
 async function benchHashing(): Promise<Measurement[]> {
   const { settings } = loadSettings({ APP_ENV: 'local' });
@@ -83,9 +44,9 @@ async function benchHashing(): Promise<Measurement[]> {
 
 async function main(): Promise<void> {
   const rows: Measurement[] = [...benchJwt(), ...(await benchHashing())];
-  const targets = [await embeddedTarget()];
+  const targets = [withUsers(await embeddedBenchDatabase(), 100_000)];
   const url = process.env.DATABASE_URL;
-  if (url !== undefined && url !== '') targets.push(await serverTarget(url));
+  if (url !== undefined && url !== '') targets.push(withUsers(await serverBenchDatabase(url), 1_000_000));
   const logger = createLogger('silent');
   for (const target of targets) {
     const store = new PgEventStore(target.db);

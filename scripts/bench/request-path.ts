@@ -5,41 +5,21 @@
  * REQUEST_PATH_OPS (default 4000) and REQUEST_PATH_CONCURRENCY (default 16) size the run.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Client } from 'pg';
 import { loadSettings } from '../../src/config/load-settings';
 import { createLogger } from '../../src/create-logger';
-import { migrateToLatest, openDatabase, type Database } from '../../src/shared/database';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
 import { startServiceOn } from '../../src/service';
+import { embeddedBenchDatabase, serverBenchDatabase, type BenchDatabase } from './bench-database';
 import { printTable } from './measure';
 import { remoteLoad } from './remote-load';
 
-async function open(): Promise<{ db: Database; label: string; dispose: () => Promise<void> }> {
+async function open(): Promise<BenchDatabase> {
   const adminUrl = process.env.DATABASE_URL;
-  if (adminUrl === undefined || adminUrl === '') {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-bench-'));
-    const db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
-    return { db, label: 'pglite', dispose: async () => { await db.close(); rmSync(dataDir, { recursive: true, force: true }); } };
-  }
-  const name = `ul_bench_${Date.now().toString(36)}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: 'server', url: url.toString(), poolMax: 20 });
-  return { db, label: 'postgres', dispose: async () => { await db.close(); await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } };
+  return adminUrl === undefined || adminUrl === '' ? embeddedBenchDatabase() : serverBenchDatabase(adminUrl);
 }
 
 async function main(): Promise<void> {
   const { db, label, dispose } = await open();
-  await migrateToLatest(db);
   const store = new PgEventStore(db);
   const { settings } = loadSettings({
     APP_ENV: 'local',
