@@ -90,6 +90,7 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   for (const response of route.responses) {
     responses[String(response.status)] = {
       description: response.description,
+      ...(response.headers ? { headers: response.headers } : {}),
       ...(response.schema ? { content: json(response.schema) } : {}),
     };
   }

@@ -182,6 +182,10 @@ function describe(error: ErrorObject, loc: Location, input: unknown, schema: Jso
     }
     case 'type':
       return typeError(String((error.params as { type: string }).type), loc, input);
+    case 'pattern': {
+      const pattern = (error.params as { pattern: string }).pattern;
+      return { type: 'string_pattern_mismatch', loc, msg: `String should match pattern '${pattern}'`, input, ctx: { pattern } };
+    }
     default:
       return { type: error.keyword, loc, msg: error.message ?? 'Invalid value', input };
   }

@@ -19,14 +19,20 @@ export interface RouteInput<B, Q, P, A extends AuthMode> {
 
 export type SessionCookieChange = { set: string } | 'clear';
 
+/** Extra response headers, e.g. `X-Log-Position` for read-your-writes. */
+export type ResponseHeaders = Readonly<Record<string, string>>;
+
 export type RouteResult =
-  | { status: 200 | 201; body: unknown; cookie?: SessionCookieChange }
-  | { status: 204; cookie?: SessionCookieChange };
+  | { status: 200 | 201; body: unknown; cookie?: SessionCookieChange; headers?: ResponseHeaders }
+  | { status: 204; cookie?: SessionCookieChange; headers?: ResponseHeaders };
+
+export type ResponseHeaderDocs = Readonly<Record<string, { description: string; schema: JsonSchema }>>;
 
 export interface ResponseDoc {
   status: number;
   description: string;
   schema?: JsonSchema;
+  headers?: ResponseHeaderDocs;
 }
 
 /**
@@ -58,6 +64,26 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined, A exten
   return route as unknown as RouteDefinition;
 }
 
-export const ok = (body: unknown): RouteResult => ({ status: 200, body });
-export const created = (body: unknown): RouteResult => ({ status: 201, body });
-export const noContent = (cookie?: SessionCookieChange): RouteResult => (cookie ? { status: 204, cookie } : { status: 204 });
+export const ok = (body: unknown, headers?: ResponseHeaders): RouteResult => ({ status: 200, body, ...(headers ? { headers } : {}) });
+export const created = (body: unknown, headers?: ResponseHeaders): RouteResult => ({ status: 201, body, ...(headers ? { headers } : {}) });
+export const noContent = (cookie?: SessionCookieChange, headers?: ResponseHeaders): RouteResult => ({
+  status: 204,
+  ...(cookie ? { cookie } : {}),
+  ...(headers ? { headers } : {}),
+});
+
+export const LOG_POSITION_HEADER = 'X-Log-Position';
+export const READ_MODEL_STALE_HEADER = 'X-Read-Model-Stale';
+
+/** The global position of a command's last event; nothing when the command was a no-op. */
+export function logPositionHeader(position: bigint | undefined): ResponseHeaders | undefined {
+  return position === undefined ? undefined : { [LOG_POSITION_HEADER]: position.toString() };
+}
+
+/** Documents `X-Log-Position` on a command's success response. */
+export const logPositionHeaderDoc: ResponseHeaderDocs = {
+  [LOG_POSITION_HEADER]: {
+    description: 'Global log position of the last event this command appended (absent on a no-op); pass it as `min_position` to read your write.',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+};

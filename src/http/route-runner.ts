@@ -58,6 +58,7 @@ function runner(route: RouteDefinition, env: RouteEnvironment): RequestHandler {
 
     const result = await route.handle({ body, query, params, caller, context, log });
     if (result.cookie) setCookie(result.cookie);
+    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     if (result.status === 204) sendNoContent(res);
     else sendJson(res, result.status, result.body);
   };
