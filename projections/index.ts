@@ -5,6 +5,7 @@ export { ProjectionPositions, type WaitOptions } from './projection-positions';
 export { CheckpointStore, CheckpointConflictError, type Lease } from './checkpoint-store';
 export { usersProjection } from './users/users.projection';
 export { PgUserDirectoryReader } from './users/users.reader';
+export { UsersReadModelFreshness, type UsersFreshnessOptions } from './users/users.freshness';
 export { InvalidCursorError } from './users/users-cursor';
 export { userSessionsProjection } from './user-sessions/user-sessions.projection';
 export { PgUserSessionsIndex } from './user-sessions/user-sessions.reader';

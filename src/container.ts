@@ -1,8 +1,11 @@
 import { container, type DependencyContainer } from 'tsyringe';
 import {
+  CheckpointStore,
   PgUserDirectoryReader,
   PgUserSessionsIndex,
+  ProjectionPositions,
   ProjectionWorker,
+  UsersReadModelFreshness,
   endSessionsOnUserDeactivatedProcessor,
   userSessionsProjection,
   usersProjection,
@@ -21,6 +24,7 @@ import {
   BcryptPasswordHasher,
   ID_GENERATOR,
   PASSWORD_HASHER,
+  READ_MODEL_FRESHNESS,
   USER_DIRECTORY_READER,
   USERNAME_RESERVATION_POLICY,
   UuidIdGenerator,
@@ -44,7 +48,7 @@ export interface Infrastructure {
  * The composition root: the only place that registers things. Every port gets its one
  * production adapter here; handlers are resolved from the returned container.
  */
-export function buildContainer(infrastructure: Infrastructure): DependencyContainer {
+export function buildContainer(infrastructure: Infrastructure, positions = projectionPositions(infrastructure)): DependencyContainer {
   const { settings, logger, database, eventStore, clock } = infrastructure;
   const scope = container.createChildContainer();
   scope.register(LOGGER, { useValue: logger });
@@ -70,16 +74,32 @@ export function buildContainer(infrastructure: Infrastructure): DependencyContai
   });
   scope.register(USERNAME_RESERVATION_POLICY, { useValue: defaultUsernameReservationPolicy });
   scope.register(USER_DIRECTORY_READER, { useValue: new PgUserDirectoryReader(database) });
+  scope.register(READ_MODEL_FRESHNESS, {
+    useValue: new UsersReadModelFreshness(positions, { maxWaitMs: settings.projections.readYourWritesWaitMs }),
+  });
   scope.register(USER_SESSIONS_INDEX, { useValue: new PgUserSessionsIndex(database, clock) });
   return scope;
 }
 
+/**
+ * How far the projections have come, shared by the in-process projector (which wakes waiters at
+ * once) and the read-your-writes waits; without a projector here it polls the checkpoint rows.
+ */
+export function projectionPositions(infrastructure: Infrastructure): ProjectionPositions {
+  return new ProjectionPositions(new CheckpointStore(infrastructure.database));
+}
+
 /** The projector: the read tables and the reactions, each under its own lease. */
-export function buildProjectionWorker(scope: DependencyContainer, infrastructure: Infrastructure): ProjectionWorker {
+export function buildProjectionWorker(
+  scope: DependencyContainer,
+  infrastructure: Infrastructure,
+  positions: ProjectionPositions,
+): ProjectionWorker {
   const { database, settings } = infrastructure;
   return new ProjectionWorker({
     db: database,
     eventStore: infrastructure.eventStore,
+    positions,
     logger: infrastructure.logger.child({ component: 'projector' }),
     projections: [usersProjection(), userSessionsProjection()],
     processors: [endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated))],

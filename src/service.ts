@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { ProjectionWorker } from '../projections/worker';
 import type { Settings } from './config/settings';
-import { buildContainer, buildProjectionWorker, type Infrastructure } from './container';
+import { buildContainer, buildProjectionWorker, projectionPositions, type Infrastructure } from './container';
 import {
   ChangePasswordHandler,
   LogInHandler,
@@ -99,10 +99,11 @@ export async function startServiceOn(
 ): Promise<RunningService> {
   const infrastructure: Infrastructure = { ...given, clock: options.clock ?? given.clock ?? systemClock };
   const { settings, logger, database } = infrastructure;
-  const scope = buildContainer(infrastructure);
+  const positions = projectionPositions(infrastructure);
+  const scope = buildContainer(infrastructure, positions);
   await bootstrapSuperAdmin(scope, settings, logger, infrastructure.clock);
 
-  const worker = settings.projections.runInProcess ? buildProjectionWorker(scope, infrastructure) : undefined;
+  const worker = settings.projections.runInProcess ? buildProjectionWorker(scope, infrastructure, positions) : undefined;
   worker?.start();
 
   const app = createApp({

@@ -6,6 +6,9 @@ import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
 import { settingsSchema } from './settings-schema';
 import type { AppEnv, LogLevel, Settings } from './settings';
 
+/** The query's own bound (ListUsersHandler); the setting can only shorten it. */
+const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 2_000;
+
 const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
 const DEFAULT_CONFIG_DIR = path.resolve(__dirname, '..', '..', 'config');
 
@@ -132,7 +135,10 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
       hasherMaxConcurrency: password.hasher_max_concurrency as number,
       hasherWaitTimeoutS: password.hasher_wait_timeout_s as number,
     },
-    projections: { runInProcess: section(raw, 'projections').run_in_process as boolean },
+    projections: {
+      runInProcess: section(raw, 'projections').run_in_process as boolean,
+      readYourWritesWaitMs: (section(raw, 'projections').read_your_writes_wait_ms as number | undefined) ?? DEFAULT_READ_YOUR_WRITES_WAIT_MS,
+    },
     bootstrap: {
       superAdminUsername: (bootstrap.super_admin_username as string | undefined) ?? '',
       superAdminPassword: (bootstrap.super_admin_password as string | undefined) ?? '',

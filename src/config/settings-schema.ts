@@ -76,7 +76,7 @@ export const settingsSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['run_in_process'],
-      properties: { run_in_process: { type: 'boolean' } },
+      properties: { run_in_process: { type: 'boolean' }, read_your_writes_wait_ms: { type: 'integer', minimum: 0 } },
     },
     bootstrap: {
       type: 'object',

@@ -26,6 +26,7 @@ export interface Settings {
     readonly hasherMaxConcurrency: number;
     readonly hasherWaitTimeoutS: number;
   };
-  readonly projections: { readonly runInProcess: boolean };
+  /** `readYourWritesWaitMs`: the longest a query waits for a read model to reach `min_position`. */
+  readonly projections: { readonly runInProcess: boolean; readonly readYourWritesWaitMs: number };
   readonly bootstrap: { readonly superAdminUsername: string; readonly superAdminPassword: string };
 }

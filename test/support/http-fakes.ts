@@ -37,17 +37,17 @@ export function fakeDependencies(overrides: Partial<AppDependencies> = {}) {
     resolveSession,
     signUp: { execute: sinon.stub().resolves({ id: randomUUID(), position: 1n }) },
     logIn: { execute: sinon.stub().resolves({ token: 'new.jwt.token', expiresAt: new Date(), sessionId: randomUUID() }) },
-    changePassword: { execute: sinon.stub().resolves() },
-    logOut: { execute: sinon.stub().resolves() },
+    changePassword: { execute: sinon.stub().resolves({ position: undefined }) },
+    logOut: { execute: sinon.stub().resolves({ position: undefined }) },
   };
   const user = {
     createUser: { execute: sinon.stub().resolves({ id: randomUUID(), position: 1n }) },
-    listUsers: { execute: sinon.stub().resolves({ users: [], total: 0, nextCursor: null }) },
-    setUserPassword: { execute: sinon.stub().resolves() },
-    grantAdmin: { execute: sinon.stub().resolves() },
-    revokeAdmin: { execute: sinon.stub().resolves() },
-    activateUser: { execute: sinon.stub().resolves() },
-    deactivateUser: { execute: sinon.stub().resolves() },
+    listUsers: { execute: sinon.stub().resolves({ users: [], total: 0, nextCursor: null, stale: false }) },
+    setUserPassword: { execute: sinon.stub().resolves({ position: undefined }) },
+    grantAdmin: { execute: sinon.stub().resolves({ position: undefined }) },
+    revokeAdmin: { execute: sinon.stub().resolves({ position: undefined }) },
+    activateUser: { execute: sinon.stub().resolves({ position: undefined }) },
+    deactivateUser: { execute: sinon.stub().resolves({ position: undefined }) },
   };
   const now = new Date('2026-01-01T12:00:00.000Z');
   const deps: AppDependencies = {

@@ -40,12 +40,14 @@ export {
   type UserListItem,
   type UserListPage,
 } from './application/ports/user-directory-reader';
+export { READ_MODEL_FRESHNESS, type ReadModelFreshness } from './application/ports/read-model-freshness';
 export {
   USERNAME_RESERVATION_POLICY,
   defaultUsernameReservationPolicy,
   type UsernameReservationPolicy,
 } from './application/ports/username-reservation-policy';
 
+export type { CommandResult } from './application/command-result';
 export { UserLookup } from './application/user-lookup';
 export { UserRegistration, type NewUser } from './application/user-registration';
 export { UsernameReservations } from './application/username-reservations';
@@ -55,7 +57,7 @@ export { GrantAdminHandler } from './application/grant-admin';
 export { RevokeAdminHandler } from './application/revoke-admin';
 export { ActivateUserHandler } from './application/activate-user';
 export { DeactivateUserHandler } from './application/deactivate-user';
-export { ListUsersHandler } from './application/list-users';
+export { ListUsersHandler, READ_YOUR_WRITES_WAIT_MS, type FreshUserListPage } from './application/list-users';
 export { BootstrapSuperAdminHandler } from './application/bootstrap-super-admin';
 
 export { BcryptPasswordHasher, type BcryptPasswordHasherOptions } from './adapters/bcrypt-password-hasher';

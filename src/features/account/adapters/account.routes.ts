@@ -1,6 +1,6 @@
 import type { ChangePasswordHandler, LogInHandler, LogOutHandler, SignUpHandler } from '..';
 import { errorResponse } from '../../../http/openapi';
-import { created, defineRoute, noContent, type RouteDefinition } from '../../../http/route-definition';
+import { created, defineRoute, logPositionHeader, logPositionHeaderDoc, noContent, type RouteDefinition } from '../../../http/route-definition';
 import { changePasswordBody, idResponseSchema, logInBody, signUpBody, type ChangePasswordBody, type CredentialsBody } from './account.schemas';
 
 export interface AccountHandlers {
@@ -25,15 +25,15 @@ export function accountRoutes(handlers: AccountHandlers): RouteDefinition[] {
       auth: 'guest',
       body: signUpBody,
       responses: [
-        { status: 201, description: 'Created', schema: idResponseSchema },
+        { status: 201, description: 'Created', schema: idResponseSchema, headers: logPositionHeaderDoc },
         errorResponse(400, 'Username or password rules broken'),
         errorResponse(403, 'Already authenticated'),
         errorResponse(409, 'Username taken'),
         errorResponse(503, 'Service unavailable'),
       ],
       async handle({ body, context }) {
-        const { id } = await handlers.signUp.execute({ username: body.username, password: body.password }, context);
-        return created({ id });
+        const { id, position } = await handlers.signUp.execute({ username: body.username, password: body.password }, context);
+        return created({ id }, logPositionHeader(position));
       },
     }),
     defineRoute<CredentialsBody, undefined, undefined, 'guest'>({
@@ -46,7 +46,7 @@ export function accountRoutes(handlers: AccountHandlers): RouteDefinition[] {
       auth: 'guest',
       body: logInBody,
       responses: [
-        { status: 204, description: 'Logged in; `Set-Cookie: access_token=<JWT>; HttpOnly; Path=/`' },
+        { status: 204, description: 'Logged in; `Set-Cookie: access_token=<JWT>; HttpOnly; Path=/`', headers: logPositionHeaderDoc },
         errorResponse(400, 'Username or password rules broken'),
         errorResponse(401, 'Invalid password, or inactive account'),
         errorResponse(403, 'Already authenticated'),
@@ -55,7 +55,7 @@ export function accountRoutes(handlers: AccountHandlers): RouteDefinition[] {
       ],
       async handle({ body, context }) {
         const issued = await handlers.logIn.execute({ username: body.username, password: body.password }, context);
-        return noContent({ set: issued.token });
+        return noContent({ set: issued.token }, logPositionHeader(issued.position));
       },
     }),
     defineRoute<ChangePasswordBody, undefined, undefined, 'required'>({
@@ -68,18 +68,18 @@ export function accountRoutes(handlers: AccountHandlers): RouteDefinition[] {
       auth: 'required',
       body: changePasswordBody,
       responses: [
-        { status: 204, description: 'Password changed' },
+        { status: 204, description: 'Password changed', headers: logPositionHeaderDoc },
         errorResponse(400, 'Password rules broken, or new equals current'),
         notAuthenticated,
         errorResponse(403, 'Wrong current password, or account inactive'),
         errorResponse(503, 'Service unavailable'),
       ],
       async handle({ body, caller, context }) {
-        await handlers.changePassword.execute(
+        const { position } = await handlers.changePassword.execute(
           { caller, currentPassword: body.current_password, newPassword: body.new_password },
           context,
         );
-        return noContent();
+        return noContent(undefined, logPositionHeader(position));
       },
     }),
     defineRoute<undefined, undefined, undefined, 'required'>({
@@ -90,10 +90,10 @@ export function accountRoutes(handlers: AccountHandlers): RouteDefinition[] {
       description: 'Authenticated users. Ends the current session only and clears the cookie.',
       tags,
       auth: 'required',
-      responses: [{ status: 204, description: 'Logged out; the cookie is cleared' }, notAuthenticated],
+      responses: [{ status: 204, description: 'Logged out; the cookie is cleared', headers: logPositionHeaderDoc }, notAuthenticated],
       async handle({ caller, context }) {
-        await handlers.logOut.execute({ caller }, context);
-        return noContent('clear');
+        const { position } = await handlers.logOut.execute({ caller }, context);
+        return noContent('clear', logPositionHeader(position));
       },
     }),
   ];

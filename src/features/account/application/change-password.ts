@@ -12,6 +12,7 @@ import {
   sameUtf8Bytes,
   userDecider,
   userStreamName,
+  type CommandResult,
   type IdGenerator,
   type PasswordHasher,
 } from '../../user';
@@ -35,7 +36,7 @@ export class ChangePasswordHandler {
   async execute(
     input: { caller: Caller; currentPassword: string; newPassword: string },
     context: CommandContext,
-  ): Promise<void> {
+  ): Promise<CommandResult> {
     const { caller, currentPassword, newPassword } = input;
     assertPasswordRule(currentPassword);
     assertPasswordRule(newPassword);
@@ -47,8 +48,9 @@ export class ChangePasswordHandler {
     // The decider refuses if the hash changed since it was verified, so a race cannot skip the check.
     const { userId, passwordHash: verifiedAgainst } = user;
     const command = { type: 'ChangePassword' as const, data: { userId, passwordHash, verifiedAgainst } };
-    await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
+    const { position } = await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
       eventId: () => this.ids.newEventId(),
     });
+    return { position };
   }
 }

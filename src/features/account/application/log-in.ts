@@ -10,6 +10,7 @@ import {
   UserNotFoundError,
   assertPasswordRule,
   parseUsername,
+  type CommandResult,
   type IdGenerator,
   type PasswordHasher,
 } from '../../user';
@@ -41,7 +42,7 @@ export class LogInHandler {
   async execute(
     input: { username: string; password: string },
     context: CommandContext,
-  ): Promise<IssuedToken & { sessionId: string }> {
+  ): Promise<IssuedToken & { sessionId: string } & CommandResult> {
     const username = parseUsername(input.username);
     assertPasswordRule(input.password);
     const user = await this.users.findByUsername(username);
@@ -53,7 +54,7 @@ export class LogInHandler {
     const { userId } = user;
     const command = { type: 'StartSession' as const, data: { sessionId, userId, now: context.now, ttlMs: this.policy.ttlMs } };
     try {
-      const { state } = await handleCommand(
+      const { state, position } = await handleCommand(
         this.store,
         authSessionDecider,
         sessionStreamName(sessionId),
@@ -62,7 +63,7 @@ export class LogInHandler {
         { eventId: () => this.ids.newEventId(), maxAttempts: 1 },
       );
       const expiresAt = new Date(state.status === 'active' ? state.expiresAt : context.now);
-      return { token: this.tokens.issue(sessionId, expiresAt), expiresAt, sessionId };
+      return { token: this.tokens.issue(sessionId, expiresAt), expiresAt, sessionId, position };
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AuthenticationUnavailableError({ cause: error });

@@ -4,7 +4,7 @@ import type { CommandContext } from '../../../shared/command-context';
 import { handleCommand } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { LOGGER } from '../../../shared/logger';
-import { ID_GENERATOR, type IdGenerator } from '../../user';
+import { ID_GENERATOR, type CommandResult, type IdGenerator } from '../../user';
 import { sessionStreamName } from '../domain/auth-session-events';
 import { authSessionDecider } from '../domain/decide';
 import type { Caller } from './session-resolution';
@@ -21,15 +21,17 @@ export class LogOutHandler {
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(input: { caller: Caller }, context: CommandContext): Promise<void> {
+  async execute(input: { caller: Caller }, context: CommandContext): Promise<CommandResult> {
     const { sessionId, userId } = input.caller;
     try {
       const command = { type: 'EndSession' as const, data: { reason: 'logout' as const } };
-      await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), command, context, {
+      const { position } = await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), command, context, {
         eventId: () => this.ids.newEventId(),
       });
+      return { position };
     } catch (error) {
       this.logger.error({ err: error, userId }, 'logout could not end the session');
+      return { position: undefined };
     }
   }
 }

@@ -10,8 +10,19 @@ import type {
 } from '..';
 import type { Caller } from '../../account';
 import { errorResponse } from '../../../http/openapi';
-import { created, defineRoute, noContent, ok, type RouteDefinition } from '../../../http/route-definition';
+import { RequestValidationError } from '../../../http/request-validation-error';
 import {
+  READ_MODEL_STALE_HEADER,
+  created,
+  defineRoute,
+  logPositionHeader,
+  logPositionHeaderDoc,
+  noContent,
+  ok,
+  type RouteDefinition,
+} from '../../../http/route-definition';
+import {
+  MAX_LOG_POSITION,
   createUserBody,
   listUsersQuery,
   setPasswordBody,
@@ -40,6 +51,23 @@ const targetErrors = [...authErrors, errorResponse(404, 'No user with this id')]
 
 type TargetHandler = Pick<GrantAdminHandler, 'execute'>;
 
+const staleHeaderDoc = {
+  [READ_MODEL_STALE_HEADER]: {
+    description: '`true` when `min_position` was given and the read model had not passed it within the bounded wait.',
+    schema: { type: 'string', const: 'true' },
+  },
+};
+
+/** The schema checked the digits; the 64-bit bound needs a bigint, so it is checked here. */
+function parseMinPosition(text: string): bigint {
+  const position = BigInt(text);
+  if (position <= MAX_LOG_POSITION) return position;
+  const le = MAX_LOG_POSITION.toString();
+  throw new RequestValidationError([
+    { type: 'less_than_equal', loc: ['query', 'min_position'], msg: `Input should be less than or equal to ${le}`, input: text, ctx: { le } },
+  ]);
+}
+
 /** The five `/users/{user_id}/...` commands that take nothing but the target. */
 function targetCommand(method: 'put' | 'delete', path: string, operationId: string, summary: string, handler: TargetHandler) {
   return defineRoute<undefined, undefined, UserIdParams, 'required'>({
@@ -50,10 +78,10 @@ function targetCommand(method: 'put' | 'delete', path: string, operationId: stri
     tags,
     auth: 'required',
     params: userIdPath,
-    responses: [{ status: 204, description: 'Done (also when nothing had to change)' }, ...targetErrors],
+    responses: [{ status: 204, description: 'Done (also when nothing had to change)', headers: logPositionHeaderDoc }, ...targetErrors],
     async handle({ params, caller, context }) {
-      await handler.execute({ actor: actorOf(caller), userId: params.user_id }, context);
-      return noContent();
+      const { position } = await handler.execute({ actor: actorOf(caller), userId: params.user_id }, context);
+      return noContent(undefined, logPositionHeader(position));
     },
   });
 }
@@ -70,17 +98,17 @@ export function userRoutes(handlers: UserHandlers): RouteDefinition[] {
       auth: 'required',
       body: createUserBody,
       responses: [
-        { status: 201, description: 'Created', schema: createdUserSchema },
+        { status: 201, description: 'Created', schema: createdUserSchema, headers: logPositionHeaderDoc },
         errorResponse(400, 'Username or password rules broken'),
         ...authErrors,
         errorResponse(409, 'Username taken'),
       ],
       async handle({ body, caller, context }) {
-        const { id } = await handlers.createUser.execute(
+        const { id, position } = await handlers.createUser.execute(
           { actor: actorOf(caller), username: body.username, password: body.password, role: body.role },
           context,
         );
-        return created({ id });
+        return created({ id }, logPositionHeader(position));
       },
     }),
     defineRoute<undefined, ListUsersQueryParams, undefined, 'required'>({
@@ -93,20 +121,23 @@ export function userRoutes(handlers: UserHandlers): RouteDefinition[] {
       auth: 'required',
       query: listUsersQuery,
       responses: [
-        { status: 200, description: 'A page of users', schema: userListResponseSchema },
+        { status: 200, description: 'A page of users', schema: userListResponseSchema, headers: staleHeaderDoc },
         errorResponse(400, 'Unknown sorting field, or a bad cursor'),
         ...authErrors,
       ],
       async handle({ query, caller }) {
+        const minPosition = query.min_position === undefined ? undefined : parseMinPosition(query.min_position);
         const page = await handlers.listUsers.execute({
           actor: actorOf(caller),
+          ...(minPosition !== undefined ? { minPosition } : {}),
           limit: query.limit,
           offset: query.offset,
           sortingField: query.sorting_field,
           sortingOrder: query.sorting_order,
           ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
         });
-        return ok({ users: page.users, total: page.total, next_cursor: page.nextCursor });
+        const body = { users: page.users, total: page.total, next_cursor: page.nextCursor };
+        return ok(body, page.stale ? { [READ_MODEL_STALE_HEADER]: 'true' } : undefined);
       },
     }),
     defineRoute<string, undefined, UserIdParams, 'required'>({
@@ -119,10 +150,15 @@ export function userRoutes(handlers: UserHandlers): RouteDefinition[] {
       auth: 'required',
       params: userIdPath,
       body: setPasswordBody,
-      responses: [{ status: 204, description: 'Password set' }, errorResponse(400, 'Password too short'), ...targetErrors],
+      responses: [
+        { status: 204, description: 'Password set', headers: logPositionHeaderDoc },
+        errorResponse(400, 'Password too short'),
+        ...targetErrors,
+      ],
       async handle({ params, body, caller, context }) {
-        await handlers.setUserPassword.execute({ actor: actorOf(caller), userId: params.user_id, password: body }, context);
-        return noContent();
+        const input = { actor: actorOf(caller), userId: params.user_id, password: body };
+        const { position } = await handlers.setUserPassword.execute(input, context);
+        return noContent(undefined, logPositionHeader(position));
       },
     }),
     targetCommand('put', 'roles/admin', 'grant_admin', 'Grant admin (super admins only)', handlers.grantAdmin),

@@ -13,6 +13,7 @@ export interface ListUsersQueryParams {
   sorting_field: string;
   sorting_order: 'ASC' | 'DESC';
   cursor?: string;
+  min_position?: string;
 }
 
 export interface UserIdParams {
@@ -49,8 +50,20 @@ export const listUsersQuery = parameters<ListUsersQueryParams>('query', {
       title: 'Cursor',
       description: 'The `next_cursor` of the previous page, to page at index speed at any depth.',
     },
+    // A string: positions are 64-bit and JSON numbers lose precision past 2^53.
+    min_position: {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      title: 'Min Position',
+      description:
+        'A command\'s `X-Log-Position` (at most 2^63−1). The list first waits (bounded) until the read model has passed it; ' +
+        'if it has not in time, the page is still answered, with `X-Read-Model-Stale: true`.',
+    },
   },
 });
+
+/** The largest `min_position`: positions are signed 64-bit integers. */
+export const MAX_LOG_POSITION = 2n ** 63n - 1n;
 
 export const userIdPath = parameters<UserIdParams>('path', {
   type: 'object',

@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { assertAdministrator } from '../domain/decide';
 import { InvalidSortingFieldError } from '../domain/errors';
 import type { Actor } from '../domain/roles';
+import { READ_MODEL_FRESHNESS, type ReadModelFreshness } from './ports/read-model-freshness';
 import {
   USER_DIRECTORY_READER,
   type UserDirectoryReader,
@@ -9,18 +10,29 @@ import {
   type UserListQuery,
 } from './ports/user-directory-reader';
 
+/** How long a query waits for the read model to reach `minPosition` before answering stale. */
+export const READ_YOUR_WRITES_WAIT_MS = 2_000;
+
+/** `stale`: the read model had not reached the requested `minPosition` within the wait. */
+export type FreshUserListPage = UserListPage & { stale: boolean };
+
 /**
  * Admins and the super admin list every user, inactive ones included, from the read model.
- * Order: administrator (403) → sorting field is a read-model column (400).
+ * Order: administrator (403) → sorting field is a read-model column (400) → wait for `minPosition`.
  */
 @injectable()
 export class ListUsersHandler {
-  constructor(@inject(USER_DIRECTORY_READER) private readonly reader: UserDirectoryReader) {}
+  constructor(
+    @inject(USER_DIRECTORY_READER) private readonly reader: UserDirectoryReader,
+    @inject(READ_MODEL_FRESHNESS) private readonly freshness: ReadModelFreshness,
+  ) {}
 
-  async execute(input: { actor: Actor } & UserListQuery): Promise<UserListPage> {
-    const { actor, ...query } = input;
+  async execute(input: { actor: Actor; minPosition?: bigint } & UserListQuery): Promise<FreshUserListPage> {
+    const { actor, minPosition, ...query } = input;
     assertAdministrator(actor);
     if (!this.reader.sortableFields.includes(query.sortingField)) throw new InvalidSortingFieldError(query.sortingField);
-    return this.reader.list(query);
+    const fresh = minPosition === undefined || (await this.freshness.waitUntilPassed(minPosition, READ_YOUR_WRITES_WAIT_MS));
+    const page = await this.reader.list(query);
+    return { ...page, stale: !fresh };
   }
 }

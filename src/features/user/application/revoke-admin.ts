@@ -3,6 +3,7 @@ import type { CommandContext } from '../../../shared/command-context';
 import { handleCommand } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { userDecider } from '../domain/decide';
+import type { CommandResult } from './command-result';
 import type { Actor } from '../domain/roles';
 import { userStreamName } from '../domain/user-events';
 import { ID_GENERATOR, type IdGenerator } from './ports/id-generator';
@@ -19,11 +20,12 @@ export class RevokeAdminHandler {
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async execute(input: { actor: Actor; userId: string }, context: CommandContext): Promise<void> {
+  async execute(input: { actor: Actor; userId: string }, context: CommandContext): Promise<CommandResult> {
     const userId = input.userId.toLowerCase();
     const command = { type: 'RevokeAdmin' as const, data: { userId, actor: input.actor } };
-    await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
+    const { position } = await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
       eventId: () => this.ids.newEventId(),
     });
+    return { position };
   }
 }

@@ -4,6 +4,7 @@ import { handleCommand, loadAggregate } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { assertAdministrator, assertMayManageUser, userDecider } from '../domain/decide';
 import { assertPasswordRule } from '../domain/password';
+import type { CommandResult } from './command-result';
 import type { Actor } from '../domain/roles';
 import { userStreamName } from '../domain/user-events';
 import { ID_GENERATOR, type IdGenerator } from './ports/id-generator';
@@ -22,7 +23,7 @@ export class SetUserPasswordHandler {
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async execute(input: { actor: Actor; userId: string; password: string }, context: CommandContext): Promise<void> {
+  async execute(input: { actor: Actor; userId: string; password: string }, context: CommandContext): Promise<CommandResult> {
     const { actor, password } = input;
     const userId = input.userId.toLowerCase();
     assertAdministrator(actor);
@@ -32,6 +33,7 @@ export class SetUserPasswordHandler {
     assertMayManageUser(actor, state, userId);
     const passwordHash = await this.hasher.hash(password);
     const command = { type: 'SetPassword' as const, data: { userId, actor, passwordHash } };
-    await handleCommand(this.store, userDecider, stream, command, context, { eventId: () => this.ids.newEventId() });
+    const { position } = await handleCommand(this.store, userDecider, stream, command, context, { eventId: () => this.ids.newEventId() });
+    return { position };
   }
 }

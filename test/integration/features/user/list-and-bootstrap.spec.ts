@@ -5,6 +5,7 @@ import {
   InvalidSortingFieldError,
   ListUsersHandler,
   NotAuthorizedError,
+  type ReadModelFreshness,
   type UserDirectoryReader,
   type UserListQuery,
 } from '../../../../src/features/user';
@@ -20,12 +21,38 @@ describe('ListUsersHandler', () => {
       return { users: [], total: 0, nextCursor: null };
     },
   };
-  const handler = new ListUsersHandler(reader);
+  const waits: { position: bigint; timeoutMs: number }[] = [];
+  let projected = 0n;
+  const freshness: ReadModelFreshness = {
+    async waitUntilPassed(position, timeoutMs) {
+      waits.push({ position, timeoutMs });
+      return projected >= position;
+    },
+  };
+  const handler = new ListUsersHandler(reader, freshness);
   const query: UserListQuery = { limit: 20, offset: 0, sortingField: 'username', sortingOrder: 'ASC' };
 
-  it('passes an administrator’s query to the read model', async () => {
-    expect(await handler.execute({ actor: anAdmin(), ...query, cursor: 'abc' })).to.deep.equal({ users: [], total: 0, nextCursor: null });
+  it('passes an administrator’s query to the read model without waiting', async () => {
+    const before = waits.length;
+    const page = await handler.execute({ actor: anAdmin(), ...query, cursor: 'abc' });
+    expect(page).to.deep.equal({ users: [], total: 0, nextCursor: null, stale: false });
     expect(queries.at(-1)).to.deep.equal({ ...query, cursor: 'abc' });
+    expect(waits).to.have.length(before);
+  });
+
+  it('waits for min_position, bounded, before reading, and says whether it got there', async () => {
+    projected = 10n;
+    expect(await handler.execute({ actor: anAdmin(), ...query, minPosition: 10n })).to.include({ stale: false });
+    expect(waits.at(-1)).to.deep.equal({ position: 10n, timeoutMs: 2_000 });
+    expect(await handler.execute({ actor: anAdmin(), ...query, minPosition: 11n })).to.include({ stale: true });
+    expect(queries.at(-1)).to.deep.equal(query);
+  });
+
+  it('refuses a plain user before waiting', async () => {
+    const before = waits.length;
+    const error = await rejectionOf(handler.execute({ actor: anActor(), ...query, minPosition: 1n }));
+    expect(error).to.be.instanceOf(NotAuthorizedError);
+    expect(waits).to.have.length(before);
   });
 
   it('refuses plain users before looking at the query', async () => {

@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import type { CheckpointStore } from '../../../../projections/checkpoint-store';
+import { ProjectionPositions } from '../../../../projections/projection-positions';
+import { UsersReadModelFreshness } from '../../../../projections/users/users.freshness';
+
+/** The checkpoint rows as another process's projector would leave them. */
+function checkpointRows(): { rows: Map<string, bigint>; store: CheckpointStore } {
+  const rows = new Map<string, bigint>();
+  const store = { positionOf: async (name: string) => rows.get(name) } as Pick<CheckpointStore, 'positionOf'>;
+  return { rows, store: store as CheckpointStore };
+}
+
+describe('UsersReadModelFreshness', () => {
+  it('answers at once when the users projection has already passed the position', async () => {
+    const { store } = checkpointRows();
+    const positions = new ProjectionPositions(store, 10);
+    positions.observe('users_v1', 42n);
+    const freshness = new UsersReadModelFreshness(positions);
+    expect(await freshness.waitUntilPassed(42n, 5_000)).to.equal(true);
+    expect(await freshness.waitUntilPassed(41n, 0)).to.equal(true);
+  });
+
+  it('wakes as soon as the in-process projector commits past the position', async () => {
+    const { store } = checkpointRows();
+    const positions = new ProjectionPositions(store, 60_000);
+    const freshness = new UsersReadModelFreshness(positions);
+    const waiting = freshness.waitUntilPassed(7n, 30_000);
+    setTimeout(() => positions.observe('users_v1', 6n), 5);
+    setTimeout(() => positions.observe('users_v1', 8n), 20);
+    expect(await waiting).to.equal(true);
+  });
+
+  it('sees a projector in another process through the checkpoint row', async () => {
+    const { rows, store } = checkpointRows();
+    const freshness = new UsersReadModelFreshness(new ProjectionPositions(store, 5));
+    const waiting = freshness.waitUntilPassed(100n, 30_000);
+    setTimeout(() => rows.set('users_v1', 100n), 20);
+    expect(await waiting).to.equal(true);
+  });
+
+  it('ignores other projections’ checkpoints and answers false after the timeout', async () => {
+    const { rows, store } = checkpointRows();
+    rows.set('user_sessions_v1', 1_000n);
+    const positions = new ProjectionPositions(store, 5);
+    positions.observe('user_sessions_v1', 1_000n);
+    const freshness = new UsersReadModelFreshness(positions);
+    expect(await freshness.waitUntilPassed(1n, 30)).to.equal(false);
+  });
+
+  it('caps every wait at its maxWaitMs', async () => {
+    const { store } = checkpointRows();
+    const freshness = new UsersReadModelFreshness(new ProjectionPositions(store, 5), { maxWaitMs: 20 });
+    expect(await freshness.waitUntilPassed(1n, 60_000)).to.equal(false);
+  });
+});
