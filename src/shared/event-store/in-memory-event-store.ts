@@ -16,7 +16,7 @@ import type {
 import { EventStoreUnavailableError, WrongExpectedVersionError } from './event-store';
 import { AppendNotifier } from './append-notifier';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from './append-validation';
-import { catchUpSubscription } from './catch-up-subscription';
+import { OpenSubscriptions } from './open-subscriptions';
 import { matchesFilter } from './event-filter';
 
 export interface InMemoryEventStoreOptions {
@@ -42,17 +42,22 @@ export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, StreamRecord>();
   private readonly notifier = new AppendNotifier();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions: OpenSubscriptions;
   private commits = 0n;
   private closed = false;
   private readonly now: () => Date;
   private readonly maxAppendSizeBytes: number;
-  private readonly defaultBatchSize: number;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     this.now = options.now ?? (() => new Date());
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
-    this.defaultBatchSize = options.defaultBatchSize ?? 500;
+    const source = {
+      readPage: async (after: GlobalPosition | undefined, maxCount: number, filter: ReadAllOptions['filter']) =>
+        this.readPage(after, maxCount, filter),
+      notifier: this.notifier,
+      pollIntervalMs: undefined,
+    };
+    this.subscriptions = new OpenSubscriptions(source, options.defaultBatchSize ?? 500);
   }
 
   async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -113,25 +118,12 @@ export class InMemoryEventStore implements EventStore {
   subscribe(options: SubscribeOptions = {}): Subscription {
     validateMaxCount(options.batchSize);
     this.assertOpen();
-    const subscription = catchUpSubscription(
-      {
-        readPage: async (after, maxCount, filter) => this.readPage(after, maxCount, filter),
-        notifier: this.notifier,
-        pollIntervalMs: undefined,
-      },
-      {
-        ...options,
-        batchSize: options.batchSize ?? this.defaultBatchSize,
-        onClose: () => this.subscriptions.delete(subscription),
-      },
-    );
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(options);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.subscriptions.closeAll();
   }
 
   private readPage(after: GlobalPosition | undefined, maxCount: number, filter: ReadAllOptions['filter']): ReadAllResult {

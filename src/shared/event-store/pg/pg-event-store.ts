@@ -16,7 +16,7 @@ import type { Database } from '../../database/database';
 import { isConnectionError } from '../../database/connection-errors';
 import { AppendNotifier } from '../append-notifier';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
-import { catchUpSubscription } from '../catch-up-subscription';
+import { OpenSubscriptions } from '../open-subscriptions';
 import type { EventRow } from './pg-event-rows';
 import { EVENT_COLUMNS, filterCondition, readAllSql, toRecordedEvent } from './pg-event-rows';
 
@@ -55,15 +55,18 @@ export function appendBindings(streamName: string, events: readonly EventData[],
  */
 export class PgEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
-  private readonly subscriptions = new Set<Subscription>();
-  private readonly pollIntervalMs: number;
-  private readonly defaultBatchSize: number;
+  private readonly subscriptions: OpenSubscriptions;
   private readonly maxAppendSizeBytes: number;
 
   constructor(private readonly db: Database, options: PgEventStoreOptions = {}) {
-    this.pollIntervalMs = options.pollIntervalMs ?? (db.kind === 'embedded' ? 250 : 50);
-    this.defaultBatchSize = options.defaultBatchSize ?? 500;
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
+    const source = {
+      readPage: (after: GlobalPosition | undefined, maxCount: number, filter: ReadAllOptions['filter']) =>
+        this.readPage(after, maxCount, filter),
+      notifier: this.notifier,
+      pollIntervalMs: options.pollIntervalMs ?? (db.kind === 'embedded' ? 250 : 50),
+    };
+    this.subscriptions = new OpenSubscriptions(source, options.defaultBatchSize ?? 500);
   }
 
   async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -100,25 +103,12 @@ export class PgEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions = {}): Subscription {
     validateMaxCount(options.batchSize);
-    const subscription = catchUpSubscription(
-      {
-        readPage: (after, maxCount, filter) => this.readPage(after, maxCount, filter),
-        notifier: this.notifier,
-        pollIntervalMs: this.pollIntervalMs,
-      },
-      {
-        ...options,
-        batchSize: options.batchSize ?? this.defaultBatchSize,
-        onClose: () => this.subscriptions.delete(subscription),
-      },
-    );
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(options);
   }
 
   /** Ends the subscriptions; the Database belongs to the caller and stays open. */
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.subscriptions.closeAll();
   }
 
   private async readPage(after: GlobalPosition | undefined, maxCount: number | undefined, filter: ReadAllOptions['filter']): Promise<ReadAllResult> {
