@@ -1,9 +1,8 @@
 import type { Database } from '../../src/shared/database';
 import type { EventStore } from '../../src/shared/event-store/event-store';
 import type { Logger } from '../../src/shared/logger';
-import { loadSettings } from '../../src/config/load-settings';
-import { startServiceOn } from '../../src/service';
 import { measure, type Measurement } from './measure';
+import { startLoggedInService } from './bench-service';
 import { remoteLoad } from './remote-load';
 
 /**
@@ -11,21 +10,8 @@ import { remoteLoad } from './remote-load';
  * from an in-process client and from a client process, and sign-ups.
  */
 export async function benchHttp(db: Database, store: EventStore, label: string, logger: Logger): Promise<Measurement[]> {
-  const { settings } = loadSettings({
-    APP_ENV: 'local',
-    PORT: '0',
-    HASHER_WORK_FACTOR: '10',
-    BOOTSTRAP_SUPER_ADMIN_USERNAME: 'bench.root',
-    BOOTSTRAP_SUPER_ADMIN_PASSWORD: 'bench-password',
-  });
-  const service = await startServiceOn({ settings, logger, database: db, eventStore: store }, { host: '127.0.0.1' });
+  const { service, cookie } = await startLoggedInService(db, store, logger);
   try {
-    const login = await fetch(`${service.url}/api/v1/account/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench.root', password: 'bench-password' }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const list = await measure('HTTP GET /api/v1/users/ (authenticated), 16 concurrent', label, 2_000, 16, async () => {
       const response = await fetch(`${service.url}/api/v1/users/?limit=20`, { headers: { cookie } });
       if (response.status !== 200) throw new Error(`list answered ${response.status}`);

@@ -5,12 +5,11 @@
  * REQUEST_PATH_OPS (default 4000) and REQUEST_PATH_CONCURRENCY (default 16) size the run.
  */
 import 'reflect-metadata';
-import { loadSettings } from '../../src/config/load-settings';
 import { createLogger } from '../../src/create-logger';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
-import { startServiceOn } from '../../src/service';
 import { embeddedBenchDatabase, serverBenchDatabase, type BenchDatabase } from './bench-database';
 import { printTable } from './measure';
+import { startLoggedInService } from './bench-service';
 import { remoteLoad } from './remote-load';
 
 async function open(): Promise<BenchDatabase> {
@@ -21,21 +20,8 @@ async function open(): Promise<BenchDatabase> {
 async function main(): Promise<void> {
   const { db, label, dispose } = await open();
   const store = new PgEventStore(db);
-  const { settings } = loadSettings({
-    APP_ENV: 'local',
-    PORT: '0',
-    HASHER_WORK_FACTOR: '10',
-    BOOTSTRAP_SUPER_ADMIN_USERNAME: 'bench.root',
-    BOOTSTRAP_SUPER_ADMIN_PASSWORD: 'bench-password',
-  });
-  const service = await startServiceOn({ settings, logger: createLogger('silent'), database: db, eventStore: store }, { host: '127.0.0.1' });
+  const { service, cookie } = await startLoggedInService(db, store, createLogger('silent'));
   try {
-    const login = await fetch(`${service.url}/api/v1/account/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench.root', password: 'bench-password' }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const order = {
       url: `${service.url}/api/v1/users/?limit=20`,
       cookie,
