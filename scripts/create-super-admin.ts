@@ -10,11 +10,10 @@ import { ConfigError, loadSettings } from '../src/config/load-settings';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/create-logger';
 import { BootstrapSuperAdminHandler } from '../src/features/user';
-import { dataDirOf } from '../src/service';
+import { dataDirOf, eventStoreFor } from '../src/service';
 import { systemClock } from '../src/shared/clock';
 import { AppError } from '../src/shared/errors';
 import { migrateToLatest, openDatabase, resolveDatabaseTarget } from '../src/shared/database';
-import { PgEventStore } from '../src/shared/event-store/pg/pg-event-store';
 import { readHiddenLine } from './support/read-hidden-line';
 
 const ACTOR = 'system:create-super-admin';
@@ -50,7 +49,7 @@ async function main(): Promise<number> {
   const { settings } = loadSettings();
   const logger = createLogger(settings.logs.level === 'silent' ? 'silent' : 'warn', process.stderr);
   const database = await openDatabase(resolveDatabaseTarget({ ...settings.database, dataDir: dataDirOf(settings) }));
-  const eventStore = new PgEventStore(database);
+  const eventStore = eventStoreFor(settings, database, logger);
   try {
     await migrateToLatest(database);
     const scope = buildContainer({ settings, logger, database, eventStore, clock: systemClock });

@@ -27,6 +27,8 @@ import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
 import { systemClock, type Clock } from './shared/clock';
 import { databaseTargetOf, migrateToLatest, openDatabase, type Database } from './shared/database';
+import type { EventStore } from './shared/event-store/event-store';
+import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
 import type { Logger } from './shared/logger';
 
@@ -64,8 +66,17 @@ export async function openInfrastructure(settings: Settings, logger: Logger, clo
     await database.close();
     throw error;
   }
-  const eventStore = new PgEventStore(database);
+  const eventStore = eventStoreFor(settings, database, logger);
   return { settings, logger, database, eventStore, clock };
+}
+
+/** The event store the settings name: the database's own tables, or EventStoreDB over gRPC. */
+export function eventStoreFor(settings: Settings, database: Database, logger: Logger): EventStore {
+  if (settings.eventStore.kind === 'postgres') return new PgEventStore(database);
+  return EventStoreDbEventStore.fromConnectionString(settings.eventStore.connectionString, {
+    onSubscriptionDropped: (error, resumeAfter) =>
+      logger.warn({ err: error, resumeAfter: resumeAfter?.toString() }, 'EventStoreDB subscription dropped; resubscribing'),
+  });
 }
 
 /** Starts everything `npm start` runs: HTTP API, in-process projector, super-admin bootstrap. */

@@ -21,6 +21,8 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<readonly [variable: string, pa
   ['DATA_DIR', ['database', 'data_dir'], text],
   ['EMBEDDED_DB_PORT', ['database', 'embedded_port'], number],
   ['DATABASE_POOL_MAX', ['database', 'pool_max'], number],
+  ['EVENT_STORE', ['event_store', 'kind'], text],
+  ['EVENTSTORE_CONNECTION_STRING', ['event_store', 'connection_string'], text],
   ['LOG_LEVEL', ['logs', 'level'], text],
   ['JWT_SECRET', ['security', 'auth', 'jwt_secret'], text],
   ['JWT_ALGORITHM', ['security', 'auth', 'jwt_algorithm'], text],

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
 import { settingsSchema } from './settings-schema';
-import type { AppEnv, LogLevel, Settings } from './settings';
+import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
 
 /** The query's own bound (ListUsersHandler); the setting can only shorten it. */
 const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 2_000;
@@ -63,6 +63,9 @@ export function loadSettings(
   }
 
   const settings = toSettings(appEnv, raw);
+  if (settings.eventStore.kind === 'eventstoredb' && settings.eventStore.connectionString === '') {
+    throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://127.0.0.1:2113?tls=false).');
+  }
   if (appEnv === 'prod') refuseDevelopmentSecrets(settings, configDir);
   return { settings, warnings };
 }
@@ -120,6 +123,10 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
       dataDir: database.data_dir as string,
       embeddedPort: database.embedded_port as number,
       poolMax: database.pool_max as number,
+    },
+    eventStore: {
+      kind: (section(raw, 'event_store').kind as EventStoreKind | undefined) ?? 'postgres',
+      connectionString: (section(raw, 'event_store').connection_string as string | undefined) ?? '',
     },
     logs: { level: section(raw, 'logs').level as LogLevel },
     auth: {

@@ -30,6 +30,14 @@ export const settingsSchema = {
         pool_max: { type: 'integer', minimum: 1, maximum: 500 },
       },
     },
+    event_store: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        kind: { enum: ['postgres', 'eventstoredb'] },
+        connection_string: { type: 'string', anyOf: [{ maxLength: 0 }, { pattern: '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover)://' }] },
+      },
+    },
     logs: {
       type: 'object',
       additionalProperties: false,

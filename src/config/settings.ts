@@ -1,5 +1,6 @@
 /** The validated configuration, as the rest of the code sees it. */
 export type AppEnv = 'local' | 'dev' | 'test' | 'prod';
+export type EventStoreKind = 'postgres' | 'eventstoredb';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Settings {
@@ -12,6 +13,11 @@ export interface Settings {
     readonly embeddedPort: number;
     readonly poolMax: number;
   };
+  /**
+   * Where the events live: `postgres` (the database above, the default) or `eventstoredb`
+   * (EventStoreDB over gRPC at `connectionString`; the read tables stay in the database).
+   */
+  readonly eventStore: { readonly kind: EventStoreKind; readonly connectionString: string };
   readonly logs: { readonly level: LogLevel };
   readonly auth: {
     readonly jwtSecret: string;

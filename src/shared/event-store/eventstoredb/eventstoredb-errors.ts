@@ -1,0 +1,54 @@
+import {
+  CancelledError,
+  DeadlineExceededError,
+  ErrorType,
+  MaxAppendSizeExceededError,
+  NotLeaderError,
+  StreamDeletedError as ClientStreamDeletedError,
+  TimeoutError,
+  UnavailableError,
+  WrongExpectedVersionError as ClientWrongExpectedVersionError,
+} from '@eventstore/db-client';
+import type { ExpectedRevision } from '../event-store';
+import {
+  AppendTooLargeError,
+  EventStoreUnavailableError,
+  StreamDeletedError,
+  WrongExpectedVersionError,
+} from '../event-store';
+
+/** gRPC status codes that say "the server could not be reached or did not answer in time". */
+const UNREACHABLE_GRPC_CODES = new Set([1 /* CANCELLED */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+
+/**
+ * Translates what the client throws into the port's typed errors, so that callers (and the one
+ * HTTP error mapping) never see a client class. Anything unrecognised is passed on unchanged: it
+ * is a bug or a misuse, and hiding it behind "unavailable" would make it retry for ever.
+ */
+export function toPortError(error: unknown, streamName: string, expected?: ExpectedRevision): unknown {
+  if (error instanceof ClientWrongExpectedVersionError) {
+    return new WrongExpectedVersionError(streamName, expected ?? 'any', error.actualVersion);
+  }
+  if (error instanceof ClientStreamDeletedError) return new StreamDeletedError(streamName);
+  if (error instanceof MaxAppendSizeExceededError) return new AppendTooLargeError(streamName, error.maxAppendSize);
+  if (isUnreachable(error)) {
+    return new EventStoreUnavailableError('EventStoreDB is unavailable.', { cause: error });
+  }
+  return error;
+}
+
+export function isUnreachable(error: unknown): boolean {
+  if (
+    error instanceof UnavailableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof NotLeaderError ||
+    error instanceof CancelledError
+  ) {
+    return true;
+  }
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === ErrorType.UNAVAILABLE || type === ErrorType.DEADLINE_EXCEEDED) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && UNREACHABLE_GRPC_CODES.has(code);
+}

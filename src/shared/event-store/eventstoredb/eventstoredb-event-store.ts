@@ -1,0 +1,183 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  jsonEvent,
+  type AppendExpectedRevision,
+} from '@eventstore/db-client';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventData,
+  EventStore,
+  ExpectedRevision,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  SubscribeOptions,
+} from '../event-store';
+import { EventStoreUnavailableError } from '../event-store';
+import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
+import { matchesFilter } from '../event-filter';
+import { esdbCatchUpSubscription } from './esdb-catch-up-subscription';
+import { toPortError } from './eventstoredb-errors';
+import { isSystemEvent, toEsdbPosition, toGlobalPosition, toRecordedEvent } from './recorded-event';
+
+export interface EventStoreDbEventStoreOptions {
+  /** Must match the server's MaxAppendSize, so an oversized batch is refused before it is sent. */
+  readonly maxAppendSizeBytes?: number;
+  /** Records read per request while scanning `$all` for a filtered read. */
+  readonly readAllChunkSize?: number;
+  readonly subscriptionHighWaterMark?: number;
+  readonly resubscribeInitialMs?: number;
+  readonly resubscribeMaxMs?: number;
+  /** Told when a subscription's connection drops and it resubscribes (for logging). */
+  readonly onSubscriptionDropped?: (error: unknown, resumeAfter: GlobalPosition | undefined) => void;
+}
+
+/**
+ * The event store on EventStoreDB through `@eventstore/db-client` (gRPC). Revisions keep the
+ * port's 0-based contract, which is EventStoreDB's own; positions are its commit positions.
+ * `$all` as the port shows it leaves out the server's system events, but they still move the
+ * scan position, so a checkpoint never stops behind them.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly maxAppendSizeBytes: number;
+  private readonly chunkSize: number;
+  private readonly open = new Set<Subscription>();
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly options: EventStoreDbEventStoreOptions = {},
+  ) {
+    this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
+    this.chunkSize = options.readAllChunkSize ?? 500;
+  }
+
+  static fromConnectionString(connectionString: string, options: EventStoreDbEventStoreOptions = {}): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+  }
+
+  async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
+    validateAppend(streamName, events, this.maxAppendSizeBytes);
+    const expected = options.expectedRevision ?? 'any';
+    const proposed = events.map((event) =>
+      jsonEvent({ id: event.id.toLowerCase(), type: event.type, data: (event.data ?? null) as never, metadata: event.metadata as never }),
+    );
+    try {
+      const result = await this.client.appendToStream(streamName, proposed, { expectedRevision: toClientExpected(expected) });
+      if (result.position === undefined) throw new EventStoreUnavailableError(`The append to '${streamName}' reported no position.`);
+      return { nextRevision: result.nextExpectedRevision, position: toGlobalPosition(result.position) };
+    } catch (error) {
+      throw toPortError(error, streamName, expected);
+    }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateMaxCount(options.maxCount);
+    const backwards = options.direction === 'backwards';
+    const read = this.client.readStream(streamName, {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: options.fromRevision ?? (backwards ? END : START),
+      ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+    });
+    const recorded: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read) {
+        const event = toRecordedEvent(resolved);
+        if (event !== undefined) recorded.push(event);
+      }
+    } catch (error) {
+      // The port answers an empty stream for one that never existed or was soft-deleted.
+      if (error instanceof StreamNotFoundError) return [];
+      throw toPortError(error, streamName);
+    }
+    return recorded;
+  }
+
+  /**
+   * The client reads `$all` without a server-side filter, so a filtered read scans chunks and
+   * filters here; `lastPosition` is the last record scanned, matching or not.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    validateMaxCount(options.maxCount);
+    const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const events: RecordedEvent[] = [];
+    let scannedUpTo = options.after;
+    let lastPosition: GlobalPosition | undefined;
+    for (;;) {
+      const chunk = await this.readAllChunk(scannedUpTo);
+      const fresh = chunk.records.filter((record) => scannedUpTo === undefined || record.position > scannedUpTo);
+      for (const [index, record] of fresh.entries()) {
+        lastPosition = record.position;
+        if (record.event !== undefined && matchesFilter(record.event, options.filter)) events.push(record.event);
+        if (events.length >= wanted) {
+          const isEnd = index === fresh.length - 1 && chunk.reachedEnd;
+          return { events, lastPosition, isEnd };
+        }
+      }
+      if (fresh.length === 0 || chunk.reachedEnd) return { events, lastPosition, isEnd: true };
+      scannedUpTo = lastPosition;
+    }
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    validateMaxCount(options.batchSize);
+    const subscription = esdbCatchUpSubscription(this.client, {
+      ...(options.after === undefined ? {} : { after: options.after }),
+      ...(options.filter === undefined ? {} : { filter: options.filter }),
+      batchSize: options.batchSize ?? 500,
+      highWaterMark: this.options.subscriptionHighWaterMark ?? Math.max(options.batchSize ?? 0, 1_000),
+      retryInitialMs: this.options.resubscribeInitialMs ?? 100,
+      retryMaxMs: this.options.resubscribeMaxMs ?? 5_000,
+      ...(this.options.onSubscriptionDropped === undefined ? {} : { onDropped: this.options.onSubscriptionDropped }),
+      onClose: () => this.open.delete(subscription),
+    });
+    this.open.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.open].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+
+  /** One request's worth of `$all` from an inclusive position (forward reads include their start). */
+  private async readAllChunk(from: GlobalPosition | undefined): Promise<{ records: ScannedRecord[]; reachedEnd: boolean }> {
+    const limit = this.chunkSize + 1;
+    const records: ScannedRecord[] = [];
+    try {
+      const read = this.client.readAll({ direction: FORWARDS, fromPosition: from === undefined ? START : toEsdbPosition(from), maxCount: limit });
+      for await (const resolved of read) {
+        const position = resolved.event?.position;
+        if (position === undefined) continue;
+        records.push({ position: toGlobalPosition(position), event: isSystemEvent(resolved) ? undefined : toRecordedEvent(resolved) });
+      }
+    } catch (error) {
+      throw toPortError(error, '$all');
+    }
+    return { records, reachedEnd: records.length < limit };
+  }
+}
+
+interface ScannedRecord {
+  readonly position: GlobalPosition;
+  /** Undefined for a system event: scanned, but not part of the application's log. */
+  readonly event: RecordedEvent | undefined;
+}
+
+function toClientExpected(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'any') return ANY;
+  if (expected === 'no_stream') return NO_STREAM;
+  if (expected === 'stream_exists') return STREAM_EXISTS;
+  return expected;
+}
