@@ -83,7 +83,7 @@ module.exports = {
     {
       name: 'no-orphans',
       severity: 'error',
-      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)\\.[^/]+', '^scripts/', '^src/main\\.ts$', '/migrations/'] },
+      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)\\.[^/]+', '^scripts/', '^src/(main|projector-main)\\.ts$', '/migrations/'] },
       to: {},
     },
     {

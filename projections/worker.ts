@@ -77,6 +77,11 @@ export class ProjectionWorker {
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
+  /** The projections' and processors' names, i.e. their checkpoint rows. */
+  get names(): readonly string[] {
+    return this.runners.map((runner) => runner.name);
+  }
+
   /** The last checkpoint this process saw for the projection. */
   positionOf(name: string): GlobalPosition | undefined {
     return this.positions.positionOf(name);
