@@ -1,0 +1,92 @@
+import { EventLog } from './event-log';
+import type { DoubleContext } from './double-context';
+import { GrpcServerIncarnation } from './grpc-server';
+import { OpenCalls } from './open-calls';
+import { subscriptionDropped } from './rpc-errors';
+
+export interface EventStoreDbDoubleOptions {
+  port?: number;                 // 0 (default) = ephemeral
+  host?: string;                 // default 127.0.0.1
+  maxAppendSizeBytes?: number;   // default 1_048_576 (rule 12)
+  idCacheMaxEntries?: number;    // the recent-committed-event-id cache bound (rule 11)
+  checkpointIntervalEvents?: number; // filtered subscription checkpoint every N scanned events × the client's multiplier (rule 20)
+}
+
+export interface EventStoreDbDouble {
+  readonly port: number;
+  readonly connectionString: string;
+  /** Kills the server as a crash would: every open call (subscriptions included) fails UNAVAILABLE, the port is released. The log is KEPT in memory. */
+  stop(): Promise<void>;
+  /** Serves the same log again on the same port after stop(). */
+  start(): Promise<void>;
+  /** Ends every open subscription call server-side with an error (rule 22) without stopping the server. */
+  dropSubscriptions(): void;
+  /** Number of events in the log ($all), system events included — for tests. */
+  readonly eventCount: number;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = { host: '127.0.0.1', maxAppendSizeBytes: 1_048_576, idCacheMaxEntries: 100_000, checkpointIntervalEvents: 32 };
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+class Double implements EventStoreDbDouble {
+  private incarnation: GrpcServerIncarnation | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly context: DoubleContext,
+    private readonly host: string,
+    private boundPort: number,
+  ) {}
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get connectionString(): string {
+    // A wildcard bind is reached through loopback.
+    const reachable = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
+    return `esdb://${reachable}:${this.boundPort}?tls=false`;
+  }
+
+  get eventCount(): number {
+    return this.context.log.size;
+  }
+
+  async start(): Promise<void> {
+    if (this.closed) throw new Error('The EventStoreDB double is closed.');
+    if (this.incarnation) return;
+    this.incarnation = await GrpcServerIncarnation.listen(this.context, this.host, this.boundPort);
+    this.boundPort = this.incarnation.port;
+  }
+
+  async stop(): Promise<void> {
+    const incarnation = this.incarnation;
+    this.incarnation = undefined;
+    await incarnation?.kill();
+  }
+
+  dropSubscriptions(): void {
+    this.context.openCalls.failSubscriptions(subscriptionDropped);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.closed = true;
+  }
+}
+
+export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions = {}): Promise<EventStoreDbDouble> {
+  const settings = {
+    maxAppendSizeBytes: positiveInteger('maxAppendSizeBytes', options.maxAppendSizeBytes ?? DEFAULTS.maxAppendSizeBytes),
+    checkpointIntervalEvents: positiveInteger('checkpointIntervalEvents', options.checkpointIntervalEvents ?? DEFAULTS.checkpointIntervalEvents),
+  };
+  const context: DoubleContext = { log: new EventLog(options.idCacheMaxEntries ?? DEFAULTS.idCacheMaxEntries), settings, openCalls: new OpenCalls() };
+  const double = new Double(context, options.host ?? DEFAULTS.host, options.port ?? 0);
+  await double.start();
+  return double;
+}
