@@ -6,7 +6,13 @@ import { startService, type RunningService } from '../../src/service';
 import type { Clock } from '../../src/shared/clock';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store';
 import { requester, type HttpReply, type RequestOptions } from './http-client';
-import { freshPgliteDataDir, openTestDatabase, serverTestDatabaseUrl } from './test-database';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from './eventstoredb-double';
+import { createServerDatabase, freshPgliteDataDir, openTestDatabase, serverTestDatabaseUrl } from './test-database';
+
+export type E2eEventStore = 'postgres' | 'eventstoredb';
+
+/** Every end-to-end suite runs once per event store the service can use. */
+export const E2E_EVENT_STORES: readonly E2eEventStore[] = ['postgres', 'eventstoredb'];
 
 /** A clock the test moves by hand: sessions expire and renew without waiting. */
 export class ManualClock implements Clock {
@@ -25,6 +31,8 @@ export interface E2eService {
   readonly superAdmin: { username: string; password: string };
   /** The service's own event store, to assert what a request recorded. */
   readonly eventStore: EventStore;
+  /** The EventStoreDB test double the service talks to, when it runs on one. */
+  readonly eventStoreDouble: EventStoreDbDouble | undefined;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpReply>;
   /** Logs in and returns the access token from the cookie. */
   logIn(username: string, password: string): Promise<string>;
@@ -35,12 +43,30 @@ export interface E2eService {
 export const aUsername = (prefix = 'u'): string => `${prefix}${randomBytes(5).toString('hex')}`;
 
 /**
- * The whole service as `npm start` runs it (HTTP, in-process projector, super-admin bootstrap),
- * on this run's server test database when DATABASE_URL is set, else on a fresh embedded PGlite.
+ * The whole service as `npm start` runs it (HTTP, in-process projector, super-admin bootstrap).
+ * On PostgreSQL events: this run's server test database when DATABASE_URL is set, else a fresh
+ * embedded PGlite. On EventStoreDB: a fresh test double (or the real EventStoreDB named by
+ * EVENTSTORE_CONNECTION_STRING), with read tables in a database of the service's own.
  */
-export async function startE2eService(env: Record<string, string> = {}): Promise<E2eService> {
+export async function startE2eService(env: Record<string, string> = {}, eventStore: E2eEventStore = 'postgres'): Promise<E2eService> {
+  const cleanups: Array<() => Promise<void>> = [];
   let databaseUrl = '';
-  if (process.env.DATABASE_URL) {
+  let double: EventStoreDbDouble | undefined;
+  let storeEnv: Record<string, string> = {};
+  if (eventStore === 'eventstoredb') {
+    const real = process.env.EVENTSTORE_CONNECTION_STRING;
+    if (real === undefined || real === '') {
+      const started = await startEventStoreDbDouble();
+      double = started;
+      cleanups.push(() => started.close());
+    }
+    storeEnv = { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: real || (double as EventStoreDbDouble).connectionString };
+    if (process.env.DATABASE_URL) {
+      const own = await createServerDatabase(process.env.DATABASE_URL);
+      databaseUrl = own.url;
+      cleanups.push(() => own.drop());
+    }
+  } else if (process.env.DATABASE_URL) {
     await openTestDatabase();
     databaseUrl = serverTestDatabaseUrl() ?? '';
   }
@@ -57,10 +83,17 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
     // The suites share a busy CI machine with others: a hash slot may take longer than the
     // production wait, and these tests are not about the 503 that follows (unit-tested).
     HASHER_WAIT_TIMEOUT_S: '30',
+    ...storeEnv,
     ...env,
   });
   const clock = new ManualClock();
-  const service: RunningService = await startService(settings, pino({ level: 'silent' }), { clock, host: '127.0.0.1' });
+  let service: RunningService;
+  try {
+    service = await startService(settings, pino({ level: 'silent' }), { clock, host: '127.0.0.1' });
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw error;
+  }
 
   const request = requester(service.url);
 
@@ -69,6 +102,7 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
     clock,
     superAdmin,
     eventStore: service.container.resolve<EventStore>(EVENT_STORE),
+    eventStoreDouble: double,
     request,
     async logIn(username, password) {
       const reply = await request('POST', '/api/v1/account/login', { json: { username, password } });
@@ -78,6 +112,7 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
     async stop() {
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      for (const cleanup of cleanups.reverse()) await cleanup();
     },
   };
 }

@@ -73,18 +73,30 @@ export function serverTestDatabaseUrl(): string | undefined {
 }
 
 async function openServerTestDatabase(adminUrl: string): Promise<Database> {
+  const created = await createServerDatabase(adminUrl);
+  serverDatabaseUrl = created.url;
+  const db = await openDatabase({ kind: 'server', url: serverDatabaseUrl, poolMax: 20 });
+  cleanups.push(async () => {
+    await db.close();
+    await created.drop();
+  });
+  await migrateToLatest(db);
+  return db;
+}
+
+/**
+ * An empty database of its own on the server of `adminUrl`, for a service whose event log is
+ * not the shared one (its checkpoints must not meet another log's positions).
+ */
+export async function createServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `ul_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  serverDatabaseUrl = url.toString();
-  const db = await openDatabase({ kind: 'server', url: serverDatabaseUrl, poolMax: 20 });
-  cleanups.push(async () => {
-    await db.close();
-    await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  });
-  await migrateToLatest(db);
-  return db;
+  return {
+    url: url.toString(),
+    drop: () => withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
 }
 
 async function withAdminClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
