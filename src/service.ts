@@ -33,6 +33,7 @@ import { PgEventStore } from './shared/event-store/pg/pg-event-store';
 import type { Logger } from './shared/logger';
 
 const REPOSITORY_ROOT = path.resolve(__dirname, '..');
+const READY_PROBE_STREAM = 'userledger-ready-probe';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8000. */
@@ -140,8 +141,11 @@ export async function startServiceOn(
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
+    // Ready when both stores answer: the read tables' database, and the event store (on
+    // EventStoreDB a separate server; a read of a stream that need not exist costs little).
     ready: async () => {
       await database.read((q) => q.raw('SELECT 1'));
+      await infrastructure.eventStore.readStream(READY_PROBE_STREAM, { maxCount: 1 });
     },
   });
 

@@ -54,7 +54,8 @@ export async function startE2eService(env: Record<string, string> = {}, eventSto
   let double: EventStoreDbDouble | undefined;
   let storeEnv: Record<string, string> = {};
   if (eventStore === 'eventstoredb') {
-    const real = process.env.EVENTSTORE_CONNECTION_STRING;
+    // A connection string in `env` (a test's own double) wins over the run's real EventStoreDB.
+    const real = env.EVENTSTORE_CONNECTION_STRING ?? process.env.EVENTSTORE_CONNECTION_STRING;
     if (real === undefined || real === '') {
       const started = await startEventStoreDbDouble();
       double = started;
