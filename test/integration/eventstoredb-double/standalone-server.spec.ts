@@ -33,7 +33,7 @@ function launch(args: string[]): { child: ChildProcess; stdout: () => string; st
 describe('EventStoreDB double: the standalone server (npm run eventstoredb:test-server)', () => {
   it('prints its connection string, serves the client, and exits 0 on SIGTERM', async () => {
     const port = await aFreePort();
-    const server = launch(['--port', String(port)]);
+    const server = launch(['--port', String(port), '--host', '127.0.0.1']);
     const connectionString = `esdb://127.0.0.1:${port}?tls=false`;
     try {
       const deadline = Date.now() + 10_000;

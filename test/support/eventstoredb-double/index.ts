@@ -1,3 +1,9 @@
+/**
+ * An in-process EventStoreDB stand-in for tests: a gRPC server registering the Node client's own Streams service
+ * definitions over an in-memory log (docs: shared/design/eventstoredb-semantics.md, rules 1–24). The log lives in the
+ * context, not in the server, so stop()/start() behave like a crash and a restart of a server with durable storage.
+ * Not served: ServerFeatures, BatchAppend, Gossip, users, projections, persistent subscriptions, ACLs.
+ */
 import { EventLog } from './event-log';
 import type { DoubleContext } from './double-context';
 import { GrpcServerIncarnation } from './grpc-server';
