@@ -42,6 +42,8 @@ export interface Infrastructure {
   readonly database: Database;
   readonly eventStore: EventStore;
   readonly clock: Clock;
+  /** True when this process opened the embedded database itself (rather than through another's socket). */
+  readonly ownsEmbeddedDatabase?: boolean;
 }
 
 /**
@@ -106,6 +108,7 @@ export function buildProjectionWorker(
     leaseTtlMs: 10_000,
     // Only one process can open an embedded database, so after a crash the restarted one may
     // retake its own lease at once (taking it still changes the fencing token).
-    ...(database.kind === 'embedded' && settings.database.url === '' ? { owner: `embedded:${settings.database.dataDir}` } : {}),
+    // A process attached to another's embedded database keeps a lease owner of its own.
+    ...(infrastructure.ownsEmbeddedDatabase === true && settings.database.url === '' ? { owner: `embedded:${settings.database.dataDir}` } : {}),
   });
 }

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const { settings, warnings } = loadSettings();
   const logger = createLogger(settings.logs.level).child({ component: 'projector' });
   for (const warning of warnings) logger.warn(warning);
-  const infrastructure = await openInfrastructure(settings, logger);
+  const infrastructure = await openInfrastructure(settings, logger, undefined, { attachToRunningService: true });
   const positions = projectionPositions(infrastructure);
   const worker = buildProjectionWorker(buildContainer(infrastructure, positions), infrastructure, positions);
   worker.start();

@@ -26,7 +26,7 @@ import {
 import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
 import { systemClock, type Clock } from './shared/clock';
-import { databaseTargetOf, migrateToLatest, openDatabase, type Database } from './shared/database';
+import { databaseTargetOf, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
 import type { EventStore } from './shared/event-store/event-store';
 import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
@@ -57,8 +57,16 @@ export function dataDirOf(settings: Settings): string {
 }
 
 /** Opens the database and the event store the settings name, with the schema migrated. */
-export async function openInfrastructure(settings: Settings, logger: Logger, clock: Clock = systemClock): Promise<Infrastructure> {
-  const target = databaseTargetOf({ ...settings.database, dataDir: dataDirOf(settings) });
+export async function openInfrastructure(
+  settings: Settings,
+  logger: Logger,
+  clock: Clock = systemClock,
+  options: { readonly attachToRunningService?: boolean } = {},
+): Promise<Infrastructure> {
+  const databaseSettings = { ...settings.database, dataDir: dataDirOf(settings) };
+  // A second process (the projector beside `npm start`) must not open the embedded database
+  // again: it goes through the socket the running service serves.
+  const target = options.attachToRunningService === true ? resolveDatabaseTarget(databaseSettings) : databaseTargetOf(databaseSettings);
   const database = await openDatabase(target);
   try {
     const applied = await migrateToLatest(database);
@@ -68,7 +76,7 @@ export async function openInfrastructure(settings: Settings, logger: Logger, clo
     throw error;
   }
   const eventStore = eventStoreFor(settings, database, logger);
-  return { settings, logger, database, eventStore, clock };
+  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 
 /** The event store the settings name: the database's own tables, or EventStoreDB over gRPC. */

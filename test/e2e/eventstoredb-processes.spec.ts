@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
+import { createServerDatabase, freshPgliteDataDir } from '../support/test-database';
+
+const json = { 'content-type': 'application/json' };
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** `npm run eventstoredb:test-server -- --port N`, waited for until it prints its connection string. */
+async function startDoubleProcess(): Promise<ServiceProcess & { connectionString: string }> {
+  const port = await freePort();
+  const double = runTs('test/support/eventstoredb-double/main.ts', ['--port', String(port)], {});
+  for (let waited = 0; waited < 30_000; waited += 50) {
+    const match = /(esdb:\/\/\S+)/.exec(double.output());
+    if (match?.[1] !== undefined) return { ...double, connectionString: match[1] };
+    if (double.child.exitCode !== null) throw new Error(`the double exited early:\n${double.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  double.child.kill('SIGKILL');
+  throw new Error(`the double did not start:\n${double.output()}`);
+}
+
+async function stop(process: ServiceProcess): Promise<number | string> {
+  process.child.kill('SIGTERM');
+  return process.exited;
+}
+
+const post = (url: string, body: unknown, cookie?: string) =>
+  fetch(url, { method: 'POST', headers: { ...json, ...(cookie === undefined ? {} : { cookie }) }, body: JSON.stringify(body) });
+
+/**
+ * The processes an operator runs on EventStoreDB: the README's two commands (the test double,
+ * then `npm start` pointed at it), the super-admin script, and the projector as its own process.
+ */
+describe('the service on EventStoreDB, as processes', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  const running: ServiceProcess[] = [];
+
+  beforeEach(async () => {
+    dataDir = await freshPgliteDataDir();
+    database = process.env.DATABASE_URL ? await createServerDatabase(process.env.DATABASE_URL) : undefined;
+  });
+
+  afterEach(async () => {
+    for (const child of running.splice(0).reverse()) if (child.child.exitCode === null) await stop(child);
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const storeEnv = (connectionString: string) => ({
+    DATA_DIR: dataDir,
+    ...(database === undefined ? {} : { DATABASE_URL: database.url }),
+    EVENT_STORE: 'eventstoredb',
+    EVENTSTORE_CONNECTION_STRING: connectionString,
+  });
+
+  it('refuses EVENT_STORE=eventstoredb without a connection string, saying what to set', async () => {
+    const run = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', DATA_DIR: dataDir, EVENT_STORE: 'eventstoredb' });
+    expect(await run.exited).to.equal(1);
+    expect(run.output()).to.include('EVENTSTORE_CONNECTION_STRING');
+  });
+
+  it('runs from the README\'s two commands; the super-admin script writes to the same store', async () => {
+    const double = await startDoubleProcess();
+    running.push(double);
+    const service = await startServiceProcess(storeEnv(double.connectionString));
+    running.push(service);
+
+    const script = runTs('scripts/create-super-admin.ts', ['--username', 'script.root'], {
+      APP_ENV: 'test',
+      SUPER_ADMIN_PASSWORD: 'root-password',
+      ...storeEnv(double.connectionString),
+    });
+    expect(await script.exited, script.output()).to.equal(0);
+    expect(script.output()).to.include("Created super admin 'script.root'");
+
+    const login = await post(`${service.url}/api/v1/account/login`, { username: 'script.root', password: 'root-password' });
+    expect(login.status).to.equal(204);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    expect((await post(`${service.url}/api/v1/users/`, { username: 'made.here', password: 'secret1' }, cookie)).status).to.equal(201);
+    expect((await fetch(`${service.url}/api/v1/ready`)).status).to.equal(200);
+
+    expect(await stop(service)).to.equal(0);
+    expect(await stop(double)).to.equal(0);
+  });
+
+  it('serves the list from a projector process when the API runs without one', async () => {
+    const double = await startDoubleProcess();
+    running.push(double);
+    const service = await startServiceProcess({
+      ...storeEnv(double.connectionString),
+      PROJECTIONS_IN_PROCESS: 'false',
+      READ_YOUR_WRITES_WAIT_MS: '0',
+      BOOTSTRAP_SUPER_ADMIN_USERNAME: 'first.root',
+      BOOTSTRAP_SUPER_ADMIN_PASSWORD: 'root-password',
+    });
+    running.push(service);
+    const login = await post(`${service.url}/api/v1/account/login`, { username: 'first.root', password: 'root-password' });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const list = () => fetch(`${service.url}/api/v1/users/`, { headers: { cookie } }).then((r) => r.json() as Promise<{ total: number }>);
+    expect((await list()).total).to.equal(0);
+
+    const healthPort = await freePort();
+    const projector = runTs('src/projector-main.ts', [], {
+      APP_ENV: 'test',
+      LOG_LEVEL: 'info',
+      PROJECTOR_HEALTH_PORT: String(healthPort),
+      ...storeEnv(double.connectionString),
+    });
+    running.push(projector);
+    let total = 0;
+    for (let waited = 0; waited < 30_000 && total === 0; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      total = (await list()).total;
+    }
+    expect(total, projector.output()).to.equal(1);
+    const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as { status: string; checkpoints: Record<string, string | null> };
+    expect(health.status).to.equal('ok');
+    expect(health.checkpoints.users_v1).to.match(/^\d+$/);
+    expect(await stop(projector)).to.equal(0);
+  });
+});
