@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { END, eventTypeFilter, excludeSystemEvents, jsonEvent, START, streamNameFilter } from '@eventstore/db-client';
 import type { AllStreamSubscription, Filter, Position } from '@eventstore/db-client';
 import type { Target } from './harness';
-import { againstTheDouble, aStreamName, aUniqueType, readStreamEvents, SubscriptionProbe, useEventStore } from './harness';
+import { againstTheDouble, aStreamName, aUniqueType, pause, readStreamEvents, SubscriptionProbe, useEventStore } from './harness';
 
 const event = (type: string) => jsonEvent({ type, data: {} });
 
@@ -54,6 +54,20 @@ describe('EventStoreDB double: filtered $all subscriptions', () => {
       expect(nonSystem.probe.events.filter((e) => e.event?.type.startsWith('$'))).to.deep.equal([]);
     });
 
+    it('ends a filtered catch-up with a checkpoint at or past the last event, before caught_up, also when nothing matches', async () => {
+      const stream = aStreamName();
+      await target.client.appendToStream(stream, [event('A'), event('B')]);
+      const [first, last] = await readStreamEvents(target.client, stream);
+      const checkpointsBeforeCaughtUp: Position[] = [];
+      const { probe, checkpoints } = filtered(target, eventTypeFilter({ prefixes: [aUniqueType('Nothing')] }), first?.event?.position as Position);
+      probes.push(probe);
+      probe.subscription.once('caughtUp', () => checkpointsBeforeCaughtUp.push(...checkpoints));
+      await probe.until((p) => p.has('caughtUp'), 'caught up');
+      const lastCommit = last?.event?.position?.commit as bigint;
+      expect(checkpointsBeforeCaughtUp.some((c) => c.commit >= lastCommit), 'a checkpoint at or past the last event before caught_up').to.equal(true);
+      expect(probe.events).to.deep.equal([]);
+    });
+
     it('sends checkpoints while nothing matches, so a consumer can advance past what it scanned', async () => {
       const stream = aStreamName();
       const { probe, checkpoints } = filtered(target, eventTypeFilter({ prefixes: [aUniqueType('Nothing')] }), END);
@@ -70,7 +84,7 @@ describe('EventStoreDB double: filtered $all subscriptions', () => {
     describe('rule 20: checkpoint intervals (exact counts, only on a fresh double)', () => {
       const fresh = useEventStore({ checkpointIntervalEvents: 4 });
 
-      it('checkpoints every checkpointIntervalEvents × multiplier scanned events, history and live alike', async () => {
+      it('checkpoints every checkpointIntervalEvents × multiplier scanned events, at the end of catch-up, and live counting afresh', async () => {
         const stream = aStreamName();
         await fresh.client.appendToStream(stream, Array.from({ length: 9 }, (_, n) => event(`H${n}`)));
         const everyFour = filtered(fresh, eventTypeFilter({ prefixes: ['Nope'] }));
@@ -80,9 +94,10 @@ describe('EventStoreDB double: filtered $all subscriptions', () => {
         await fresh.client.appendToStream(stream, Array.from({ length: 7 }, (_, n) => event(`L${n}`)));
         const positions = (await readStreamEvents(fresh.client, stream)).map((e) => e.event?.position);
         await everyFour.probe.until(() => everyFour.checkpoints.length === 4, 'four checkpoints');
-        await everyEight.probe.until(() => everyEight.checkpoints.length === 2, 'two checkpoints');
-        expect(everyFour.checkpoints).to.deep.equal([positions[3], positions[7], positions[11], positions[15]]);
-        expect(everyEight.checkpoints).to.deep.equal([positions[7], positions[15]]);
+        await pause(50);
+        // History (9 events): every 4th, then the end of catch-up; live (7 events): the 4th since going live.
+        expect(everyFour.checkpoints).to.deep.equal([positions[3], positions[7], positions[8], positions[12]]);
+        expect(everyEight.checkpoints).to.deep.equal([positions[7], positions[8]]);
       });
 
       it('a maxSearchWindow replaces the default window in the interval', async () => {

@@ -32,7 +32,10 @@ function history(context: DoubleContext, source: ReadSource): readonly StoredEve
   return records.slice(records[index]?.position === from.position ? index + 1 : index);
 }
 
-/** Counts scanned records and says when a checkpoint is due, so a filter that matches nothing still advances (rule 20). */
+/**
+ * Counts scanned records and says when a checkpoint is due, so a filter that matches nothing still advances (rule 20).
+ * Like the server, catch-up and live phases count separately: going live starts a fresh count.
+ */
 class CheckpointClock {
   private scanned = 0;
   constructor(private readonly filter: AllFilter | undefined) {}
@@ -40,6 +43,9 @@ class CheckpointClock {
     if (!this.filter) return false;
     this.scanned += 1;
     return this.scanned % this.filter.checkpointInterval === 0;
+  }
+  restart(): void {
+    this.scanned = 0;
   }
 }
 
@@ -69,15 +75,26 @@ export function subscribe(context: DoubleContext, call: ReadCall, options: ReadR
     return;
   }
 
+  let lastCheckpoint: bigint | undefined;
+  const checkpoint = (position: bigint): void => {
+    // A checkpoint means "everything up to here was considered"; the server never repeats one.
+    if (lastCheckpoint !== undefined && position <= lastCheckpoint) return;
+    lastCheckpoint = position;
+    call.write(new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(position.toString()).setPreparePosition(position.toString())));
+  };
   const deliver = (record: StoredEvent): void => {
     if (!filter || filter.matches(record)) call.write(readEventResponse(resolve(context.log, record, resolveLinks)));
-    if (clock.tick()) {
-      call.write(new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(record.position.toString()).setPreparePosition(record.position.toString())));
-    }
+    if (clock.tick()) checkpoint(record.position);
   };
 
   call.write(new ReadResp().setConfirmation(new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())));
-  for (const record of history(context, source)) deliver(record);
+  const past = history(context, source);
+  for (const record of past) deliver(record);
+  const lastScanned = past[past.length - 1];
+  // A filtered catch-up ends with a checkpoint at the end of what it scanned, before caught_up, as the server does
+  // "so that at least one checkpoint is issued within the interval"; from END there is no catch-up and no checkpoint.
+  if (filter && lastScanned) checkpoint(lastScanned.position);
+  clock.restart();
   call.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp()));
 
   // Registered synchronously after the history, so nothing committed in between can be missed.
