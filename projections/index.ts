@@ -10,3 +10,4 @@ export { InvalidCursorError } from './users/users-cursor';
 export { userSessionsProjection } from './user-sessions/user-sessions.projection';
 export { PgUserSessionsIndex } from './user-sessions/user-sessions.reader';
 export { endSessionsOnUserDeactivatedProcessor } from './user-sessions/end-sessions-processor';
+export { claimReadModelsForLog, ReadModelsFromAnotherLogError, LOG_IDENTITY_STREAM } from './read-model-source';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from './config/load-settings';
+import { ReadModelsFromAnotherLogError } from '../projections';
 import { EmbeddedDatabaseInUseError } from './shared/database';
 import { AppError } from './shared/errors';
 import { createLogger } from './create-logger';
@@ -34,6 +35,7 @@ function isOperational(error: unknown): error is Error {
   return (
     error instanceof ConfigError ||
     error instanceof EmbeddedDatabaseInUseError ||
+    error instanceof ReadModelsFromAnotherLogError ||
     error instanceof AppError ||
     code === 'EADDRINUSE' ||
     code === 'EACCES'

@@ -11,6 +11,7 @@ import { ConfigError, loadSettings } from './config/load-settings';
 import { buildContainer, buildProjectionWorker, projectionPositions } from './container';
 import { createLogger } from './create-logger';
 import { openInfrastructure } from './service';
+import { ReadModelsFromAnotherLogError } from '../projections';
 import { EmbeddedDatabaseInUseError } from './shared/database';
 import type { ProjectionWorker } from '../projections/worker';
 
@@ -68,7 +69,7 @@ async function serveHealth(worker: ProjectionWorker, logger: ReturnType<typeof c
 }
 
 main().catch((error: unknown) => {
-  const operational = error instanceof ConfigError || error instanceof EmbeddedDatabaseInUseError;
+  const operational = error instanceof ConfigError || error instanceof EmbeddedDatabaseInUseError || error instanceof ReadModelsFromAnotherLogError;
   const message = operational ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`userledger projector failed to start: ${message}\n`);
   process.exit(1);

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
+import { claimReadModelsForLog } from '../projections';
 import type { ProjectionWorker } from '../projections/worker';
 import type { Settings } from './config/settings';
 import { buildContainer, buildProjectionWorker, projectionPositions, type Infrastructure } from './container';
@@ -76,6 +77,13 @@ export async function openInfrastructure(
     throw error;
   }
   const eventStore = eventStoreFor(settings, database, logger);
+  try {
+    await claimReadModelsForLog(database, eventStore, settings.eventStore.kind, clock.now());
+  } catch (error) {
+    await eventStore.close();
+    await database.close();
+    throw error;
+  }
   return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 

@@ -94,6 +94,21 @@ describe('the service on EventStoreDB, as processes', function () {
     expect(await stop(double)).to.equal(0);
   });
 
+  it('refuses to start when the read tables were folded from another log (a restarted in-memory double)', async () => {
+    const first = await startDoubleProcess();
+    running.push(first);
+    const service = await startServiceProcess(storeEnv(first.connectionString));
+    running.push(service);
+    expect(await stop(service)).to.equal(0);
+    expect(await stop(first)).to.equal(0);
+
+    const second = await startDoubleProcess();
+    running.push(second);
+    const refused = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', ...storeEnv(second.connectionString) });
+    expect(await refused.exited).to.equal(1);
+    expect(refused.output()).to.include('built from another event log').and.include('fresh database');
+  });
+
   it('serves the list from a projector process when the API runs without one', async () => {
     const double = await startDoubleProcess();
     running.push(double);
