@@ -13,6 +13,7 @@ import { BootstrapSuperAdminHandler } from '../src/features/user';
 import { dataDirOf, eventStoreFor } from '../src/service';
 import { systemClock } from '../src/shared/clock';
 import { AppError } from '../src/shared/errors';
+import { EventStoreUnavailableError } from '../src/shared/event-store/event-store';
 import { migrateToLatest, openDatabase, resolveDatabaseTarget } from '../src/shared/database';
 import { readHiddenLine } from './support/read-hidden-line';
 
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof AppError;
+    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof AppError || error instanceof EventStoreUnavailableError;
     process.stderr.write(`create-super-admin: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

@@ -3,6 +3,7 @@ import { ConfigError, loadSettings } from './config/load-settings';
 import { ReadModelsFromAnotherLogError } from '../projections';
 import { EmbeddedDatabaseInUseError } from './shared/database';
 import { AppError } from './shared/errors';
+import { EventStoreUnavailableError } from './shared/event-store/event-store';
 import { createLogger } from './create-logger';
 import { startService } from './service';
 
@@ -36,6 +37,7 @@ function isOperational(error: unknown): error is Error {
     error instanceof ConfigError ||
     error instanceof EmbeddedDatabaseInUseError ||
     error instanceof ReadModelsFromAnotherLogError ||
+    error instanceof EventStoreUnavailableError ||
     error instanceof AppError ||
     code === 'EADDRINUSE' ||
     code === 'EACCES'

@@ -70,6 +70,16 @@ describe('the service on EventStoreDB, as processes', function () {
     expect(run.output()).to.include('EVENTSTORE_CONNECTION_STRING');
   });
 
+  it('refuses to start, and the script to run, when EventStoreDB cannot be reached, saying so', async () => {
+    const nobody = `esdb://127.0.0.1:${await freePort()}?tls=false`;
+    const service = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', ...storeEnv(nobody) });
+    expect(await service.exited).to.equal(1);
+    expect(service.output()).to.include('userledger failed to start: EventStoreDB is unavailable');
+    const script = runTs('scripts/create-super-admin.ts', ['--username', 'script.root'], { APP_ENV: 'test', SUPER_ADMIN_PASSWORD: 'root-password', ...storeEnv(nobody) });
+    expect(await script.exited).to.equal(1);
+    expect(script.output()).to.include('create-super-admin: EventStoreDB is unavailable').and.not.include('    at ');
+  });
+
   it('runs from the README\'s two commands; the super-admin script writes to the same store', async () => {
     const double = await startDoubleProcess();
     running.push(double);

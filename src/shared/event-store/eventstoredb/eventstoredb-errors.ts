@@ -32,7 +32,8 @@ export function toPortError(error: unknown, streamName: string, expected?: Expec
   if (error instanceof ClientStreamDeletedError) return new StreamDeletedError(streamName);
   if (error instanceof MaxAppendSizeExceededError) return new AppendTooLargeError(streamName, error.maxAppendSize);
   if (isUnreachable(error)) {
-    return new EventStoreUnavailableError('EventStoreDB is unavailable.', { cause: error });
+    const detail = error instanceof Error && error.message !== '' ? `: ${error.message}` : '.';
+    return new EventStoreUnavailableError(`EventStoreDB is unavailable${detail}`, { cause: error });
   }
   return error;
 }
