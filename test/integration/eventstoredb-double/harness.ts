@@ -3,6 +3,9 @@ import type { AllStreamResolvedEvent, ResolvedEvent, StreamSubscription, AllStre
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventStoreDbDouble, EventStoreDbDoubleOptions } from '../../support/eventstoredb-double';
 import { startEventStoreDbDouble } from '../../support/eventstoredb-double';
+import { rejection } from '../../support/rejection';
+
+export { rejection };
 
 /** Set to run the rule tests against a real EventStoreDB instead of the double (proves the double's fidelity). */
 const REAL_SERVER = process.env.EVENTSTORE_CONNECTION_STRING;
@@ -55,14 +58,6 @@ export const aStreamName = (prefix = 'rule'): string => `${prefix}-${randomUUID(
 /** A type nobody else writes, for `$all` assertions scoped to this test. */
 export const aUniqueType = (prefix = 'Rule'): string => `${prefix}${randomUUID().replace(/-/g, '')}`;
 
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('Expected a rejection, but the promise resolved.');
-}
 
 export async function collect<E>(iterable: AsyncIterable<E>): Promise<E[]> {
   const items: E[] = [];

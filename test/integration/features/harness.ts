@@ -33,6 +33,9 @@ import type { CommandContext } from '../../../src/shared/command-context';
 import type { EventStore } from '../../../src/shared/event-store/event-store';
 import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
 import { T0 } from '../../support/builders';
+import { rejection } from '../../support/rejection';
+
+export { rejection as rejectionOf };
 
 export const TTL_MS = 5 * 60_000;
 export const GRACE_MS = 5_000;
@@ -162,12 +165,3 @@ export function uniqueName(prefix = 'user'): string {
   return `${prefix}${counter}x${randomUUID().slice(0, 8)}`.slice(0, 20);
 }
 
-/** Awaits `promise` and returns what it rejected with (fails if it resolved). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}

@@ -4,15 +4,10 @@ import type { EventStore, ExpectedRevision, RecordedEvent } from '../../../src/s
 import { AppendTooLargeError, WrongExpectedVersionError } from '../../../src/shared/event-store/event-store';
 import { aStream, anEvent, events } from './event-store/event-fixtures';
 import { SubscriptionProbe } from './event-store/subscription-probe';
+import { rejection } from '../../support/rejection';
 
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('Expected a rejection, but the promise resolved.');
-}
+export { rejection };
+
 
 async function expectWrongVersion(promise: Promise<unknown>, stream: string, expected: ExpectedRevision, actual: bigint | 'no_stream'): Promise<void> {
   const error = await rejection(promise);
