@@ -77,6 +77,10 @@ export async function openInfrastructure(
     throw error;
   }
   const eventStore = eventStoreFor(settings, database, logger);
+  if (settings.eventStore.kind === 'eventstoredb') {
+    // Credentials may sit in the connection string; the log shows where, never who.
+    logger.info({ eventStore: settings.eventStore.connectionString.replace(/\/\/[^@/]*@/, '//***@') }, 'events in EventStoreDB');
+  }
   try {
     await claimReadModelsForLog(database, eventStore, settings.eventStore.kind, clock.now());
   } catch (error) {
