@@ -83,8 +83,11 @@ describe('the service on EventStoreDB, as processes', function () {
   it('runs from the README\'s two commands; the super-admin script writes to the same store', async () => {
     const double = await startDoubleProcess();
     running.push(double);
-    const service = await startServiceProcess(storeEnv(double.connectionString));
+    // With credentials in the string, as a secured server needs: the log must not show them.
+    const withCredentials = double.connectionString.replace('esdb://', 'esdb://admin:s3cret-pass@');
+    const service = await startServiceProcess(storeEnv(withCredentials));
     running.push(service);
+    expect(service.output()).to.include('events in EventStoreDB').and.include('esdb://***@127.0.0.1').and.not.include('s3cret-pass');
 
     const script = runTs('scripts/create-super-admin.ts', ['--username', 'script.root'], {
       APP_ENV: 'test',
