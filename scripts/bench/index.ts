@@ -2,7 +2,8 @@
  * `npm run bench`: throughput and latency of the hot paths, printed as a table.
  * Runs on embedded PGlite, and also on the PostgreSQL server of DATABASE_URL when it is set
  * (in a scratch database that is dropped afterwards). BENCH_USERS sets the list size
- * (default: 1,000,000 on a server, 100,000 on PGlite).
+ * (default: 1,000,000 on a server, 100,000 on PGlite). With EVENTSTORE_CONNECTION_STRING set,
+ * the event-store rows also run through the EventStoreDB adapter against that server.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +11,9 @@ import os from 'node:os';
 import { loadSettings } from '../../src/config/load-settings';
 import { createLogger } from '../../src/create-logger';
 import { BcryptPasswordHasher } from '../../src/features/user';
+import { EventStoreDbEventStore } from '../../src/shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
+import { benchCatchUp } from './catch-up.bench';
 import { embeddedBenchDatabase, serverBenchDatabase, type BenchDatabase } from './bench-database';
 import { benchAppends } from './event-store.bench';
 import { benchHttp } from './http.bench';
@@ -52,11 +55,22 @@ async function main(): Promise<void> {
     const store = new PgEventStore(target.db);
     try {
       rows.push(...(await benchAppends(store, target.label)));
+      rows.push(await benchCatchUp(store, target.label));
       rows.push(...(await benchHttp(target.db, store, target.label, logger)));
       rows.push(...(await benchUsersList(target.db, target.label, target.users)));
     } finally {
       await store.close();
       await target.dispose();
+    }
+  }
+  const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
+  if (esdb !== undefined && esdb !== '') {
+    const store = EventStoreDbEventStore.fromConnectionString(esdb);
+    try {
+      rows.push(...(await benchAppends(store, 'eventstoredb')));
+      rows.push(await benchCatchUp(store, 'eventstoredb'));
+    } finally {
+      await store.close();
     }
   }
   process.stdout.write(`\nuserledger benchmarks on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
