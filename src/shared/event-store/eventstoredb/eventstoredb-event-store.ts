@@ -29,7 +29,9 @@ import { EventStoreUnavailableError } from '../event-store';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
 import { matchesFilter } from '../event-filter';
 import { esdbCatchUpSubscription } from './esdb-catch-up-subscription';
-import { toPortError } from './eventstoredb-errors';
+import { isUnreachable, toPortError } from './eventstoredb-errors';
+
+const RETRY_AFTER_MS = 50;
 import { isSystemEvent, toEsdbPosition, toGlobalPosition, toRecordedEvent } from './recorded-event';
 
 export interface EventStoreDbEventStoreOptions {
@@ -74,7 +76,10 @@ export class EventStoreDbEventStore implements EventStore {
       jsonEvent({ id: event.id.toLowerCase(), type: event.type, data: (event.data ?? null) as never, metadata: event.metadata as never }),
     );
     try {
-      const result = await this.client.appendToStream(streamName, proposed, { expectedRevision: toClientExpected(expected) });
+      // Safe to send twice: the same event ids make a replay idempotent (semantics rule 11).
+      const result = await retryOnceIfUnreachable(() =>
+        this.client.appendToStream(streamName, proposed, { expectedRevision: toClientExpected(expected) }),
+      );
       if (result.position === undefined) throw new EventStoreUnavailableError(`The append to '${streamName}' reported no position.`);
       return { nextRevision: result.nextExpectedRevision, position: toGlobalPosition(result.position) };
     } catch (error) {
@@ -85,23 +90,26 @@ export class EventStoreDbEventStore implements EventStore {
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     validateMaxCount(options.maxCount);
     const backwards = options.direction === 'backwards';
-    const read = this.client.readStream(streamName, {
-      direction: backwards ? BACKWARDS : FORWARDS,
-      fromRevision: options.fromRevision ?? (backwards ? END : START),
-      ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-    });
-    const recorded: RecordedEvent[] = [];
-    try {
-      for await (const resolved of read) {
+    const read = async (): Promise<RecordedEvent[]> => {
+      const recorded: RecordedEvent[] = [];
+      const events = this.client.readStream(streamName, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: options.fromRevision ?? (backwards ? END : START),
+        ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      });
+      for await (const resolved of events) {
         const event = toRecordedEvent(resolved);
         if (event !== undefined) recorded.push(event);
       }
+      return recorded;
+    };
+    try {
+      return await retryOnceIfUnreachable(read);
     } catch (error) {
       // The port answers an empty stream for one that never existed or was soft-deleted.
       if (error instanceof StreamNotFoundError) return [];
       throw toPortError(error, streamName);
     }
-    return recorded;
   }
 
   /**
@@ -154,18 +162,22 @@ export class EventStoreDbEventStore implements EventStore {
   /** One request's worth of `$all` from an inclusive position (forward reads include their start). */
   private async readAllChunk(from: GlobalPosition | undefined): Promise<{ records: ScannedRecord[]; reachedEnd: boolean }> {
     const limit = this.chunkSize + 1;
-    const records: ScannedRecord[] = [];
-    try {
-      const read = this.client.readAll({ direction: FORWARDS, fromPosition: from === undefined ? START : toEsdbPosition(from), maxCount: limit });
-      for await (const resolved of read) {
+    const read = async (): Promise<ScannedRecord[]> => {
+      const records: ScannedRecord[] = [];
+      const chunk = this.client.readAll({ direction: FORWARDS, fromPosition: from === undefined ? START : toEsdbPosition(from), maxCount: limit });
+      for await (const resolved of chunk) {
         const position = resolved.event?.position;
         if (position === undefined) continue;
         records.push({ position: toGlobalPosition(position), event: isSystemEvent(resolved) ? undefined : toRecordedEvent(resolved) });
       }
+      return records;
+    };
+    try {
+      const records = await retryOnceIfUnreachable(read);
+      return { records, reachedEnd: records.length < limit };
     } catch (error) {
       throw toPortError(error, '$all');
     }
-    return { records, reachedEnd: records.length < limit };
   }
 }
 
@@ -173,6 +185,21 @@ interface ScannedRecord {
   readonly position: GlobalPosition;
   /** Undefined for a system event: scanned, but not part of the application's log. */
   readonly event: RecordedEvent | undefined;
+}
+
+/**
+ * After a lost connection the client replaces its channel, and a call caught on the old one
+ * fails before it reached the server ("Channel closed before call started"). One quick retry
+ * lets the first request after a reconnect succeed; a server that is really down fails it again.
+ */
+async function retryOnceIfUnreachable<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!isUnreachable(error)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+    return operation();
+  }
 }
 
 function toClientExpected(expected: ExpectedRevision): AppendExpectedRevision {
