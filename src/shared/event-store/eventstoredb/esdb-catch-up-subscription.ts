@@ -138,7 +138,10 @@ export function esdbCatchUpSubscription(client: EventStoreDBClient, options: Esd
           continue;
         }
         if (item.type === 'checkpoint') {
-          if (resumeAfter !== undefined && item.position <= resumeAfter && sinceCheckpoint === 0) continue;
+          // Never backwards, and not twice at one place: only a checkpoint that moves (or that
+          // confirms events delivered since the last one) is passed on.
+          const stale = resumeAfter !== undefined && (item.position < resumeAfter || (item.position === resumeAfter && sinceCheckpoint === 0));
+          if (stale) continue;
           resumeAfter = item.position;
           sinceCheckpoint = 0;
           yield item;
