@@ -57,7 +57,7 @@ export class InMemoryEventStore implements EventStore {
       notifier: this.notifier,
       pollIntervalMs: undefined,
     };
-    this.subscriptions = new OpenSubscriptions(source, options.defaultBatchSize ?? 500);
+    this.subscriptions = OpenSubscriptions.catchUp(source, options.defaultBatchSize ?? 500);
   }
 
   async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {

@@ -1,24 +1,27 @@
 import type { SubscribeOptions, Subscription } from './event-store';
 import { catchUpSubscription, type CatchUpSource } from './catch-up-subscription';
 
+/** Opens one subscription; it calls `onClose` when it ends, so the registry can forget it. */
+export type SubscriptionFactory = (options: SubscribeOptions, onClose: () => void) => Subscription;
+
 /**
- * The catch-up subscriptions an adapter has handed out, so that closing the store ends
- * them all. Both adapters open subscriptions the same way; only their source differs.
+ * The subscriptions an adapter has handed out, so that closing the store ends them all. Every
+ * adapter registers its subscriptions here; only how one is opened differs.
  */
 export class OpenSubscriptions {
   private readonly open = new Set<Subscription>();
 
-  constructor(
-    private readonly source: CatchUpSource,
-    private readonly defaultBatchSize: number,
-  ) {}
+  constructor(private readonly factory: SubscriptionFactory) {}
+
+  /** The registry for adapters whose subscriptions page through `catchUpSubscription`. */
+  static catchUp(source: CatchUpSource, defaultBatchSize: number): OpenSubscriptions {
+    return new OpenSubscriptions((options, onClose) =>
+      catchUpSubscription(source, { ...options, batchSize: options.batchSize ?? defaultBatchSize, onClose }),
+    );
+  }
 
   subscribe(options: SubscribeOptions): Subscription {
-    const subscription = catchUpSubscription(this.source, {
-      ...options,
-      batchSize: options.batchSize ?? this.defaultBatchSize,
-      onClose: () => this.open.delete(subscription),
-    });
+    const subscription = this.factory(options, () => this.open.delete(subscription));
     this.open.add(subscription);
     return subscription;
   }

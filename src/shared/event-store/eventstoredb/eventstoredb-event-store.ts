@@ -28,6 +28,7 @@ import type {
 import { EventStoreUnavailableError } from '../event-store';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
 import { matchesFilter } from '../event-filter';
+import { OpenSubscriptions } from '../open-subscriptions';
 import { esdbCatchUpSubscription } from './esdb-catch-up-subscription';
 import { isUnreachable, toPortError } from './eventstoredb-errors';
 
@@ -55,14 +56,26 @@ export interface EventStoreDbEventStoreOptions {
 export class EventStoreDbEventStore implements EventStore {
   private readonly maxAppendSizeBytes: number;
   private readonly chunkSize: number;
-  private readonly open = new Set<Subscription>();
+  private readonly subscriptions: OpenSubscriptions;
 
   constructor(
     private readonly client: EventStoreDBClient,
-    private readonly options: EventStoreDbEventStoreOptions = {},
+    options: EventStoreDbEventStoreOptions = {},
   ) {
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
     this.chunkSize = options.readAllChunkSize ?? 500;
+    this.subscriptions = new OpenSubscriptions((subscribeOptions, onClose) =>
+      esdbCatchUpSubscription(client, {
+        ...(subscribeOptions.after === undefined ? {} : { after: subscribeOptions.after }),
+        ...(subscribeOptions.filter === undefined ? {} : { filter: subscribeOptions.filter }),
+        batchSize: subscribeOptions.batchSize ?? 500,
+        highWaterMark: options.subscriptionHighWaterMark ?? Math.max(subscribeOptions.batchSize ?? 0, 1_000),
+        retryInitialMs: options.resubscribeInitialMs ?? 100,
+        retryMaxMs: options.resubscribeMaxMs ?? 5_000,
+        ...(options.onSubscriptionDropped === undefined ? {} : { onDropped: options.onSubscriptionDropped }),
+        onClose,
+      }),
+    );
   }
 
   static fromConnectionString(connectionString: string, options: EventStoreDbEventStoreOptions = {}): EventStoreDbEventStore {
@@ -140,22 +153,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions = {}): Subscription {
     validateMaxCount(options.batchSize);
-    const subscription = esdbCatchUpSubscription(this.client, {
-      ...(options.after === undefined ? {} : { after: options.after }),
-      ...(options.filter === undefined ? {} : { filter: options.filter }),
-      batchSize: options.batchSize ?? 500,
-      highWaterMark: this.options.subscriptionHighWaterMark ?? Math.max(options.batchSize ?? 0, 1_000),
-      retryInitialMs: this.options.resubscribeInitialMs ?? 100,
-      retryMaxMs: this.options.resubscribeMaxMs ?? 5_000,
-      ...(this.options.onSubscriptionDropped === undefined ? {} : { onDropped: this.options.onSubscriptionDropped }),
-      onClose: () => this.open.delete(subscription),
-    });
-    this.open.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(options);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.open].map((subscription) => subscription.close()));
+    await this.subscriptions.closeAll();
     await this.client.dispose();
   }
 

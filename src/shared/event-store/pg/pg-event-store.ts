@@ -66,7 +66,7 @@ export class PgEventStore implements EventStore {
       notifier: this.notifier,
       pollIntervalMs: options.pollIntervalMs ?? (db.kind === 'embedded' ? 250 : 50),
     };
-    this.subscriptions = new OpenSubscriptions(source, options.defaultBatchSize ?? 500);
+    this.subscriptions = OpenSubscriptions.catchUp(source, options.defaultBatchSize ?? 500);
   }
 
   async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
