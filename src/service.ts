@@ -32,8 +32,8 @@ import type { EventStore } from './shared/event-store/event-store';
 import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
 import type { Logger } from './shared/logger';
+import { PROJECT_ROOT } from './shared/project-root';
 
-const REPOSITORY_ROOT = path.resolve(__dirname, '..');
 const READY_PROBE_STREAM = 'userledger-ready-probe';
 
 export interface RunningService {
@@ -54,7 +54,7 @@ export interface ServiceOptions {
 
 /** The data folder as configured, resolved against the repository so `npm start` works from anywhere. */
 export function dataDirOf(settings: Settings): string {
-  return path.resolve(REPOSITORY_ROOT, settings.database.dataDir);
+  return path.resolve(PROJECT_ROOT, settings.database.dataDir);
 }
 
 /** Opens the database and the event store the settings name, with the schema migrated. */

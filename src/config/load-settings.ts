@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
+import { PROJECT_ROOT } from '../shared/project-root';
 import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
 import { settingsSchema } from './settings-schema';
 import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
@@ -10,7 +11,7 @@ import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
 const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 2_000;
 
 const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
-const DEFAULT_CONFIG_DIR = path.resolve(__dirname, '..', '..', 'config');
+const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
 
 /** Configuration that cannot be used; the message names the key. The process should stop. */
 export class ConfigError extends Error {
