@@ -1,7 +1,7 @@
 /**
  * Boundaries of the hexagon, checked in CI (`npm run lint:deps`). See docs/architecture.md.
  */
-const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|@electric-sql|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid)($|/)';
+const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid)($|/)';
 
 module.exports = {
   forbidden: [

@@ -21,8 +21,8 @@ export class CheckpointConflictError extends Error {
 const TABLE = 'projection_checkpoints';
 
 /**
- * Checkpoints and leases in PostgreSQL, one row per projection. Only plain statements inside
- * transactions, no session state (no advisory locks), so it works through the embedded socket.
+ * Checkpoints and leases in PostgreSQL, one row per projection. A lease is a row, not a session
+ * advisory lock, so that its fencing token can be compared inside each batch's transaction.
  * Lease times use the database clock, which every worker shares.
  */
 export class CheckpointStore {
@@ -69,7 +69,7 @@ export class CheckpointStore {
 
   /** The committed checkpoint of a projection, whichever process runs it. */
   async positionOf(name: string): Promise<GlobalPosition | undefined> {
-    const row = (await this.db.read((q) => q(TABLE).where({ name }).first('position'))) as
+    const row = (await this.db.knex(TABLE).where({ name }).first('position')) as
       | { position: string | null }
       | undefined;
     return row?.position == null ? undefined : BigInt(row.position);

@@ -28,7 +28,7 @@ export class ReadModelsFromAnotherLogError extends Error {
 export async function claimReadModelsForLog(db: Database, eventStore: EventStore, kind: string, now: Date): Promise<string> {
   const logId = await logIdOf(eventStore, now);
   await db.transaction((trx) => trx('read_model_source').insert({ id: 1, log_id: logId, event_store: kind }).onConflict('id').ignore());
-  const row = (await db.read((q) => q('read_model_source').where({ id: 1 }).first('log_id'))) as { log_id: string };
+  const row = (await db.knex('read_model_source').where({ id: 1 }).first('log_id')) as { log_id: string };
   if (row.log_id !== logId) throw new ReadModelsFromAnotherLogError(row.log_id, logId);
   return logId;
 }

@@ -10,11 +10,16 @@ import { ConfigError, loadSettings } from '../src/config/load-settings';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/create-logger';
 import { BootstrapSuperAdminHandler } from '../src/features/user';
-import { dataDirOf, eventStoreFor } from '../src/service';
+import { eventStoreFor, openConfiguredDatabase } from '../src/service';
 import { systemClock } from '../src/shared/clock';
 import { AppError } from '../src/shared/errors';
 import { EventStoreUnavailableError } from '../src/shared/event-store/event-store';
-import { migrateToLatest, openDatabase, resolveDatabaseTarget } from '../src/shared/database';
+import {
+  DatabaseUnavailableError,
+  EmbeddedDatabaseInUseError,
+  EmbeddedPostgresNotInstalledError,
+  EmbeddedPostgresStartError,
+} from '../src/shared/database';
 import { readHiddenLine } from './support/read-hidden-line';
 
 const ACTOR = 'system:create-super-admin';
@@ -49,10 +54,9 @@ async function main(): Promise<number> {
   const password = await passwordFrom(process.env);
   const { settings } = loadSettings();
   const logger = createLogger(settings.logs.level === 'silent' ? 'silent' : 'warn', process.stderr);
-  const database = await openDatabase(resolveDatabaseTarget({ ...settings.database, dataDir: dataDirOf(settings) }));
+  const { database } = await openConfiguredDatabase(settings, logger, { attachToRunningService: true });
   const eventStore = eventStoreFor(settings, database, logger);
   try {
-    await migrateToLatest(database);
     const scope = buildContainer({ settings, logger, database, eventStore, clock: systemClock });
     const correlationId = randomUUID();
     const result = await scope.resolve(BootstrapSuperAdminHandler).execute(
@@ -74,7 +78,16 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof AppError || error instanceof EventStoreUnavailableError;
+    const known = [
+      UsageError,
+      ConfigError,
+      AppError,
+      EventStoreUnavailableError,
+      DatabaseUnavailableError,
+      EmbeddedDatabaseInUseError,
+      EmbeddedPostgresStartError,
+      EmbeddedPostgresNotInstalledError,
+    ].some((type) => error instanceof type);
     process.stderr.write(`create-super-admin: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

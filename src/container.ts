@@ -42,7 +42,7 @@ export interface Infrastructure {
   readonly database: Database;
   readonly eventStore: EventStore;
   readonly clock: Clock;
-  /** True when this process opened the embedded database itself (rather than through another's socket). */
+  /** True when this process started the embedded database itself (rather than attaching to another's). */
   readonly ownsEmbeddedDatabase?: boolean;
 }
 
@@ -106,9 +106,9 @@ export function buildProjectionWorker(
     projections: [usersProjection(), userSessionsProjection()],
     processors: [endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated))],
     leaseTtlMs: 10_000,
-    // Only one process can open an embedded database, so after a crash the restarted one may
-    // retake its own lease at once (taking it still changes the fencing token).
-    // A process attached to another's embedded database keeps a lease owner of its own.
+    // Only one process owns an embedded data folder at a time, so after a crash the restarted
+    // owner may retake its own lease at once (taking it still changes the fencing token). A
+    // process attached to another's embedded database keeps a lease owner of its own.
     ...(infrastructure.ownsEmbeddedDatabase === true && settings.database.url === '' ? { owner: `embedded:${settings.database.dataDir}` } : {}),
   });
 }

@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from './config/load-settings';
 import { ReadModelsFromAnotherLogError } from '../projections';
-import { EmbeddedDatabaseInUseError } from './shared/database';
+import {
+  DatabaseUnavailableError,
+  EmbeddedDatabaseInUseError,
+  EmbeddedPostgresNotInstalledError,
+  EmbeddedPostgresStartError,
+} from './shared/database';
 import { AppError } from './shared/errors';
 import { EventStoreUnavailableError } from './shared/event-store/event-store';
 import { createLogger } from './create-logger';
@@ -36,6 +41,9 @@ function isOperational(error: unknown): error is Error {
   return (
     error instanceof ConfigError ||
     error instanceof EmbeddedDatabaseInUseError ||
+    error instanceof EmbeddedPostgresStartError ||
+    error instanceof EmbeddedPostgresNotInstalledError ||
+    error instanceof DatabaseUnavailableError ||
     error instanceof ReadModelsFromAnotherLogError ||
     error instanceof EventStoreUnavailableError ||
     error instanceof AppError ||

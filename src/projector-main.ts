@@ -12,7 +12,12 @@ import { buildContainer, buildProjectionWorker, projectionPositions } from './co
 import { createLogger } from './create-logger';
 import { openInfrastructure } from './service';
 import { ReadModelsFromAnotherLogError } from '../projections';
-import { EmbeddedDatabaseInUseError } from './shared/database';
+import {
+  DatabaseUnavailableError,
+  EmbeddedDatabaseInUseError,
+  EmbeddedPostgresNotInstalledError,
+  EmbeddedPostgresStartError,
+} from './shared/database';
 import type { ProjectionWorker } from '../projections/worker';
 
 async function main(): Promise<void> {
@@ -69,7 +74,13 @@ async function serveHealth(worker: ProjectionWorker, logger: ReturnType<typeof c
 }
 
 main().catch((error: unknown) => {
-  const operational = error instanceof ConfigError || error instanceof EmbeddedDatabaseInUseError || error instanceof ReadModelsFromAnotherLogError;
+  const operational =
+    error instanceof ConfigError ||
+    error instanceof EmbeddedDatabaseInUseError ||
+    error instanceof EmbeddedPostgresStartError ||
+    error instanceof EmbeddedPostgresNotInstalledError ||
+    error instanceof DatabaseUnavailableError ||
+    error instanceof ReadModelsFromAnotherLogError;
   const message = operational ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`userledger projector failed to start: ${message}\n`);
   process.exit(1);

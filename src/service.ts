@@ -27,7 +27,7 @@ import {
 import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
 import { systemClock, type Clock } from './shared/clock';
-import { databaseTargetOf, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
+import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
 import type { EventStore } from './shared/event-store/event-store';
 import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
@@ -64,18 +64,7 @@ export async function openInfrastructure(
   clock: Clock = systemClock,
   options: { readonly attachToRunningService?: boolean } = {},
 ): Promise<Infrastructure> {
-  const databaseSettings = { ...settings.database, dataDir: dataDirOf(settings) };
-  // A second process (the projector beside `npm start`) must not open the embedded database
-  // again: it goes through the socket the running service serves.
-  const target = options.attachToRunningService === true ? resolveDatabaseTarget(databaseSettings) : databaseTargetOf(databaseSettings);
-  const database = await openDatabase(target);
-  try {
-    const applied = await migrateToLatest(database);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const { database, ownsEmbeddedDatabase } = await openConfiguredDatabase(settings, logger, options);
   const eventStore = eventStoreFor(settings, database, logger);
   if (settings.eventStore.kind === 'eventstoredb') {
     // Credentials may sit in the connection string; the log shows where, never who.
@@ -88,7 +77,35 @@ export async function openInfrastructure(
     await database.close();
     throw error;
   }
-  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase: target.kind === 'embedded' };
+  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase };
+}
+
+/**
+ * The configured database, migrated: a server's database is created when missing, the embedded
+ * one is started. A second process (the projector, a script beside `npm start`) attaches to the
+ * embedded server that a running service owns instead of starting it.
+ */
+export async function openConfiguredDatabase(
+  settings: Settings,
+  logger: Logger,
+  options: { readonly attachToRunningService?: boolean } = {},
+): Promise<{ database: Database; ownsEmbeddedDatabase: boolean }> {
+  const databaseSettings = { ...settings.database, dataDir: dataDirOf(settings) };
+  const target = options.attachToRunningService === true ? resolveDatabaseTarget(databaseSettings) : databaseTargetOf(databaseSettings);
+  if (target.kind === 'server') await ensureServerDatabase(target.url);
+  const database = await openDatabase(target, {
+    logger: { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+    log: (message) => logger.info(message),
+  });
+  try {
+    const applied = await migrateToLatest(database);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  logger.info({ database: database.location }, 'database ready');
+  return { database, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 
 /** The event store the settings name: the database's own tables, or EventStoreDB over gRPC. */
@@ -104,10 +121,6 @@ export function eventStoreFor(settings: Settings, database: Database, logger: Lo
 export async function startService(settings: Settings, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const infrastructure = await openInfrastructure(settings, logger, options.clock);
   const { database, eventStore } = infrastructure;
-  if (database.socketAddress) {
-    const { host, port } = database.socketAddress;
-    logger.info({ host, port }, `embedded database served at postgres://postgres@${host}:${port}/postgres`);
-  }
   try {
     return await startServiceOn(infrastructure, options, async () => {
       await eventStore.close();
@@ -164,7 +177,7 @@ export async function startServiceOn(
     // Ready when both stores answer: the read tables' database, and the event store (on
     // EventStoreDB a separate server; a read of a stream that need not exist costs little).
     ready: async () => {
-      await database.read((q) => q.raw('SELECT 1'));
+      await database.query('SELECT 1', []);
       await infrastructure.eventStore.readStream(READY_PROBE_STREAM, { maxCount: 1 });
     },
   });

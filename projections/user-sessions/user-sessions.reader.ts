@@ -9,19 +9,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Sessions of a user that have neither ended nor expired, as far as the projection has seen. */
 export class PgUserSessionsIndex implements UserSessionsIndex {
   constructor(
-    private readonly db: Pick<Database, 'read'>,
+    private readonly db: Pick<Database, 'knex'>,
     private readonly clock: Clock = systemClock,
   ) {}
 
   async liveSessionIds(userId: string): Promise<string[]> {
     if (!UUID.test(userId)) return [];
-    const rows: { session_id: string }[] = await this.db.read((q) =>
-      q(USER_SESSIONS_TABLE)
+    const rows: { session_id: string }[] = await this.db.knex(USER_SESSIONS_TABLE)
         .select('session_id')
         .where({ user_id: userId, ended: false })
         .andWhere('expires_at', '>', this.clock.now().toISOString())
-        .orderBy('session_id'),
-    );
+        .orderBy('session_id');
     return rows.map((row) => row.session_id);
   }
 }

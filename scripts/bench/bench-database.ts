@@ -6,18 +6,18 @@ import { migrateToLatest, openDatabase, type Database } from '../../src/shared/d
 
 /** A migrated database the benchmarks may fill and throw away. */
 export interface BenchDatabase {
-  readonly label: 'pglite' | 'postgres';
+  readonly label: 'embedded' | 'postgres';
   readonly db: Database;
   dispose(): Promise<void>;
 }
 
-/** Embedded PGlite in a temporary directory, removed afterwards. */
+/** The embedded PostgreSQL in a temporary directory, removed afterwards. */
 export async function embeddedBenchDatabase(): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-bench-'));
-  const db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
+  const db = await openDatabase({ kind: 'embedded', dataDir, port: 0, poolMax: 20 });
   await migrateToLatest(db);
   return {
-    label: 'pglite',
+    label: 'embedded',
     db,
     dispose: async () => {
       await db.close();

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: throughput and latency of the hot paths, printed as a table.
- * Runs on embedded PGlite, and also on the PostgreSQL server of DATABASE_URL when it is set
+ * Runs on the embedded PostgreSQL, and also on the PostgreSQL server of DATABASE_URL when it is set
  * (in a scratch database that is dropped afterwards). BENCH_USERS sets the list size
- * (default: 1,000,000 on a server, 100,000 on PGlite). With EVENTSTORE_CONNECTION_STRING set,
+ * (default: 1,000,000 on a server, 100,000 embedded). With EVENTSTORE_CONNECTION_STRING set,
  * the event-store rows also run through the EventStoreDB adapter against that server.
  */
 import 'reflect-metadata';

@@ -1,5 +1,5 @@
 /**
- * The authenticated list request alone, for profiling: starts the service on embedded PGlite
+ * The authenticated list request alone, for profiling: starts the service on the embedded PostgreSQL
  * (or on a scratch database of DATABASE_URL's server), logs in, and drives
  * GET /api/v1/users/ from a separate client process. Run it under `node --cpu-prof`.
  * REQUEST_PATH_OPS (default 4000) and REQUEST_PATH_CONCURRENCY (default 16) size the run.

@@ -18,14 +18,12 @@ export async function benchUsersList(db: Database, label: string, users: number)
   await db.transaction((trx) => trx.raw('ANALYZE users_v1'));
   const reader = new PgUserDirectoryReader(db);
   const depth = Math.floor(users / 2);
-  const middle = (await db.read((q) =>
-    q('users_v1').select('username', 'id').orderBy([{ column: 'username' }, { column: 'id' }]).offset(depth).first(),
-  )) as { username: string; id: string };
+  const middle = (await db.knex('users_v1').select('username', 'id').orderBy([{ column: 'username' }, { column: 'id' }]).offset(depth).first()) as { username: string; id: string };
   const cursor = encodeCursor({ field: 'username', order: 'ASC', key: middle.username, id: middle.id });
   const page = { limit: 20, sortingField: 'username', sortingOrder: 'ASC' as const };
   const size = `${label}, ${users.toLocaleString('en')} users`;
   return [
-    await measure('SELECT COUNT(*) FROM users_v1', size, 5, 1, () => db.read((q) => q.raw('SELECT COUNT(*) FROM users_v1'))),
+    await measure('SELECT COUNT(*) FROM users_v1', size, 5, 1, () => db.knex.raw('SELECT COUNT(*) FROM users_v1')),
     await measure('list page 1 (limit 20, by username)', size, 200, 1, () => reader.list({ ...page, offset: 0 })),
     await measure(`list by offset ${depth.toLocaleString('en')}`, size, 5, 1, () => reader.list({ ...page, offset: depth })),
     await measure(`list by cursor at the same depth`, size, 200, 1, () => reader.list({ ...page, offset: 0, cursor })),

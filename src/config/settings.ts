@@ -7,7 +7,7 @@ export interface Settings {
   readonly appEnv: AppEnv;
   readonly server: { readonly port: number; readonly bodyLimitBytes: number; readonly shutdownGraceMs: number };
   readonly database: {
-    /** Empty for the embedded PGlite database. */
+    /** Empty for the embedded PostgreSQL. */
     readonly url: string;
     readonly dataDir: string;
     readonly embeddedPort: number;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import { runTs, startServiceProcess } from '../support/service-process';
-import { freshPgliteDataDir, openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
+import { freshDataDir, openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
 
 const SCRIPT = 'scripts/create-super-admin.ts';
 
@@ -18,9 +18,8 @@ describe('npm run create-super-admin', function () {
   this.timeout(120_000);
   let dataDir: string;
 
-  // An initialised PGlite directory: initdb under WASM would cost every test seconds.
-  beforeEach(async () => {
-    dataDir = await freshPgliteDataDir();
+  beforeEach(() => {
+    dataDir = freshDataDir();
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -72,22 +71,19 @@ describe('npm run create-super-admin', function () {
     }
   });
 
-  // Runs where the suite has a PostgreSQL server (CI sets DATABASE_URL); the embedded cases above run everywhere.
-  if (process.env.DATABASE_URL) {
-    it('works against the PostgreSQL server of DATABASE_URL', async () => {
-      await openTestDatabase();
-      const url = serverTestDatabaseUrl() as string;
-      const env = { APP_ENV: 'test', DATABASE_URL: url, SUPER_ADMIN_PASSWORD: 'server-password' };
-      const name = `srv${Date.now().toString(36)}`;
-      const run = runTs(SCRIPT, ['--username', name], env);
-      expect(await run.exited, run.output()).to.equal(0);
-      const service = await startServiceProcess({ DATABASE_URL: url });
-      try {
-        expect(await logIn(service.url, name, 'server-password')).to.equal(204);
-      } finally {
-        service.child.kill('SIGTERM');
-        await service.exited;
-      }
-    });
-  }
+  it('works against a PostgreSQL server named by DATABASE_URL', async () => {
+    await openTestDatabase();
+    const url = serverTestDatabaseUrl() as string;
+    const env = { APP_ENV: 'test', DATABASE_URL: url, SUPER_ADMIN_PASSWORD: 'server-password' };
+    const name = `srv${Date.now().toString(36)}`;
+    const run = runTs(SCRIPT, ['--username', name], env);
+    expect(await run.exited, run.output()).to.equal(0);
+    const service = await startServiceProcess({ DATABASE_URL: url });
+    try {
+      expect(await logIn(service.url, name, 'server-password')).to.equal(204);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  });
 });

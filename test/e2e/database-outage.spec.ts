@@ -24,20 +24,13 @@ describe('when the database is unreachable', function () {
   const root = { username: name('root'), password: 'root-password' };
 
   before(async () => {
-    const real = await openTestDatabase();
-    const serverUrl = serverTestDatabaseUrl();
-    const upstream = serverUrl === undefined
-      ? (real.socketAddress as { host: string; port: number })
-      : { host: new URL(serverUrl).hostname, port: Number(new URL(serverUrl).port || 5432) };
-    proxy = await TcpProxy.start(upstream);
-    if (serverUrl === undefined) {
-      database = await openDatabase({ kind: 'embedded-socket', host: '127.0.0.1', port: proxy.port });
-    } else {
-      const viaProxy = new URL(serverUrl);
-      viaProxy.hostname = '127.0.0.1';
-      viaProxy.port = String(proxy.port);
-      database = await openDatabase({ kind: 'server', url: viaProxy.toString(), poolMax: 4 });
-    }
+    await openTestDatabase();
+    const serverUrl = new URL(serverTestDatabaseUrl() as string);
+    proxy = await TcpProxy.start({ host: serverUrl.hostname, port: Number(serverUrl.port || 5432) });
+    const viaProxy = new URL(serverUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    database = await openDatabase({ kind: 'server', url: viaProxy.toString(), poolMax: 4 });
     store = new PgEventStore(database);
     const { settings } = loadSettings({
       APP_ENV: 'test',

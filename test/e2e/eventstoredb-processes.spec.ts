@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
-import { createServerDatabase, freshPgliteDataDir } from '../support/test-database';
+import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
 
 const json = { 'content-type': 'application/json' };
 
@@ -47,8 +47,8 @@ describe('the service on EventStoreDB, as processes', function () {
   const running: ServiceProcess[] = [];
 
   beforeEach(async () => {
-    dataDir = await freshPgliteDataDir();
-    database = process.env.DATABASE_URL ? await createServerDatabase(process.env.DATABASE_URL) : undefined;
+    dataDir = freshDataDir();
+    database = await createServerDatabase(await testServerUrl());
   });
 
   afterEach(async () => {

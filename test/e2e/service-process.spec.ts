@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import { runTs, startServiceProcess } from '../support/service-process';
-import { freshPgliteDataDir } from '../support/test-database';
+import { freshDataDir } from '../support/test-database';
 
 const json = { 'content-type': 'application/json' };
 
@@ -13,9 +13,8 @@ describe('the service as a process (npm start)', function () {
   this.timeout(120_000);
   let dataDir: string;
 
-  // An initialised PGlite directory: initdb under WASM would cost every test seconds.
-  beforeEach(async () => {
-    dataDir = await freshPgliteDataDir();
+  beforeEach(() => {
+    dataDir = freshDataDir();
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -7,7 +7,7 @@ import type { Clock } from '../../src/shared/clock';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store';
 import { requester, type HttpReply, type RequestOptions } from './http-client';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from './eventstoredb-double';
-import { createServerDatabase, freshPgliteDataDir, openTestDatabase, serverTestDatabaseUrl } from './test-database';
+import { createServerDatabase, freshDataDir, openTestDatabase, serverTestDatabaseUrl, testServerUrl } from './test-database';
 
 export type E2eEventStore = 'postgres' | 'eventstoredb';
 
@@ -44,13 +44,13 @@ export const aUsername = (prefix = 'u'): string => `${prefix}${randomBytes(5).to
 
 /**
  * The whole service as `npm start` runs it (HTTP, in-process projector, super-admin bootstrap).
- * On PostgreSQL events: this run's server test database when DATABASE_URL is set, else a fresh
- * embedded PGlite. On EventStoreDB: a fresh test double (or the real EventStoreDB named by
- * EVENTSTORE_CONNECTION_STRING), with read tables in a database of the service's own.
+ * On PostgreSQL events: this run's shared test database. On EventStoreDB: a fresh test double
+ * (or the real EventStoreDB named by EVENTSTORE_CONNECTION_STRING), with read tables in a
+ * database of the service's own.
  */
 export async function startE2eService(env: Record<string, string> = {}, eventStore: E2eEventStore = 'postgres'): Promise<E2eService> {
   const cleanups: Array<() => Promise<void>> = [];
-  let databaseUrl = '';
+  let databaseUrl: string;
   let double: EventStoreDbDouble | undefined;
   let storeEnv: Record<string, string> = {};
   if (eventStore === 'eventstoredb') {
@@ -62,17 +62,14 @@ export async function startE2eService(env: Record<string, string> = {}, eventSto
       cleanups.push(() => started.close());
     }
     storeEnv = { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: real || (double as EventStoreDbDouble).connectionString };
-    if (process.env.DATABASE_URL) {
-      const own = await createServerDatabase(process.env.DATABASE_URL);
-      databaseUrl = own.url;
-      cleanups.push(() => own.drop());
-    }
-  } else if (process.env.DATABASE_URL) {
+    const own = await createServerDatabase(await testServerUrl());
+    databaseUrl = own.url;
+    cleanups.push(() => own.drop());
+  } else {
     await openTestDatabase();
-    databaseUrl = serverTestDatabaseUrl() ?? '';
+    databaseUrl = serverTestDatabaseUrl() as string;
   }
-  // An initialised PGlite directory: initdb under WASM would cost every start seconds.
-  const dataDir = await freshPgliteDataDir();
+  const dataDir = freshDataDir();
   const superAdmin = { username: aUsername('root'), password: `pw-${randomBytes(6).toString('hex')}` };
   const { settings } = loadSettings({
     APP_ENV: 'test',

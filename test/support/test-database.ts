@@ -1,87 +1,64 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import type { Database } from '../../src/shared/database/database';
-import { openDatabase } from '../../src/shared/database/open-database';
+import { startEmbeddedCluster } from '../../src/shared/database/embedded/embedded-cluster';
 import { migrateToLatest } from '../../src/shared/database/migrate';
+import { openDatabase } from '../../src/shared/database/open-database';
 
 /**
- * One migrated database per test run, shared by every test file: a fresh `ul_test_<random>`
- * database on the server of DATABASE_URL when it is set (dropped at the end), else PGlite in a
- * temporary directory. Tests isolate themselves by their own random ids.
+ * The PostgreSQL server of a test run: the one of DATABASE_URL when it is set, else an embedded
+ * server (the one `npm start` runs) started for the run in a temporary folder, without fsync.
+ * One migrated database on it is shared by every test file; tests isolate themselves by their
+ * own random ids. Services that need a log of their own get a database of their own.
  */
+let server: Promise<string> | undefined;
 let shared: Promise<Database> | undefined;
-let embedded: Promise<Database> | undefined;
-let serverDatabaseUrl: string | undefined;
+let sharedUrl: string | undefined;
 const cleanups: Array<() => Promise<void>> = [];
 
-export function openTestDatabase(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (url === undefined || url === '') return openEmbeddedTestDatabase();
-  shared ??= openServerTestDatabase(url);
-  return shared;
+/** A URL of this run's server whose role may create databases. */
+export function testServerUrl(): Promise<string> {
+  server ??= (async () => {
+    const url = process.env.DATABASE_URL;
+    if (url !== undefined && url !== '') return url;
+    const dataDir = freshDataDir('ul-test-cluster-');
+    const cluster = await startEmbeddedCluster({ dataDir, port: 0, durable: false });
+    cleanups.push(async () => {
+      await cluster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const { user, password, port } = cluster.connection;
+    return `postgres://${user}:${password}@127.0.0.1:${port}/postgres`;
+  })();
+  return server;
 }
 
-/** PGlite behind its socket, as `npm start` runs it, whatever DATABASE_URL says. */
-export function openEmbeddedTestDatabase(): Promise<Database> {
-  embedded ??= (async () => {
-    const dataDir = await freshPgliteDataDir();
-    const db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
+export function openTestDatabase(): Promise<Database> {
+  shared ??= (async () => {
+    const created = await createServerDatabase(await testServerUrl());
+    sharedUrl = created.url;
+    const db = await openDatabase({ kind: 'server', url: created.url, poolMax: 20 });
     cleanups.push(async () => {
       await db.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await created.drop();
     });
     await migrateToLatest(db);
     return db;
   })();
-  return embedded;
+  return shared;
 }
 
-/** A new temporary PGlite data directory, already initialised; the caller removes it. */
-export async function freshPgliteDataDir(): Promise<string> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-test-pglite-'));
-  cpSync(await pgliteTemplate(), dataDir, { recursive: true });
-  return dataDir;
-}
-
-/**
- * A freshly initialised PGlite directory, made once per machine and PGlite version: initdb
- * under WASM takes seconds, copying its result a few milliseconds.
- */
-async function pgliteTemplate(): Promise<string> {
-  const manifest = path.resolve(__dirname, '..', '..', 'node_modules', '@electric-sql', 'pglite', 'package.json');
-  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-  const template = path.join(os.tmpdir(), `ul-pglite-template-${version}`);
-  if (existsSync(template)) return template;
-  const building = mkdtempSync(`${template}-building-`);
-  const db = await PGlite.create({ dataDir: building });
-  await db.close();
-  try {
-    renameSync(building, template);
-  } catch {
-    rmSync(building, { recursive: true, force: true });
-  }
-  return template;
-}
-
-/** The URL of this run's server database, for tests that need a connection of their own. */
+/** The URL of the shared test database (after openTestDatabase), for tests that need a connection of their own. */
 export function serverTestDatabaseUrl(): string | undefined {
-  return serverDatabaseUrl;
+  return sharedUrl;
 }
 
-async function openServerTestDatabase(adminUrl: string): Promise<Database> {
-  const created = await createServerDatabase(adminUrl);
-  serverDatabaseUrl = created.url;
-  const db = await openDatabase({ kind: 'server', url: serverDatabaseUrl, poolMax: 20 });
-  cleanups.push(async () => {
-    await db.close();
-    await created.drop();
-  });
-  await migrateToLatest(db);
-  return db;
+/** A new empty temporary folder (the caller removes it), e.g. a DATA_DIR. */
+export function freshDataDir(prefix = 'ul-test-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /**
@@ -112,6 +89,7 @@ async function withAdminClient<T>(url: string, work: (client: Client) => Promise
 export async function closeTestDatabase(): Promise<void> {
   const pending = cleanups.splice(0).reverse();
   shared = undefined;
-  embedded = undefined;
+  server = undefined;
+  sharedUrl = undefined;
   for (const cleanup of pending) await cleanup();
 }

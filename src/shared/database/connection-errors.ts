@@ -14,7 +14,6 @@ const MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /too many connections/i,
   /the database system is (?:starting up|shutting down)/i,
-  /pglite is closed/i,
 ];
 
 /**

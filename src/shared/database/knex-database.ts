@@ -1,13 +1,12 @@
 import knex from 'knex';
 import type { Knex } from 'knex';
 import type { Database } from './database';
-import { embeddedStatements, serverStatements } from './direct-statements';
+import { preparedStatements } from './direct-statements';
 
 export interface KnexDatabaseOptions {
-  readonly kind: Database['kind'];
   readonly connection: Knex.PgConnectionConfig;
+  readonly location: string;
   readonly poolMax: number;
-  readonly socketAddress?: Database['socketAddress'];
   /** Runs after knex is destroyed, e.g. to stop the embedded server this process owns. */
   readonly onClose?: () => Promise<void>;
   readonly logger?: DatabaseLogger;
@@ -30,15 +29,12 @@ export function knexDatabase(options: KnexDatabaseOptions): Database {
     acquireConnectionTimeout: CONNECT_TIMEOUT_MS * 2,
     log: knexLog(options.logger),
   });
-  const embedded = options.kind === 'embedded';
-  const statements = embedded ? embeddedStatements(instance) : serverStatements(instance);
+  const statements = preparedStatements(instance);
   let closing: Promise<void> | undefined;
   return {
-    kind: options.kind,
     knex: instance,
-    socketAddress: options.socketAddress,
+    location: options.location,
     transaction: (work) => instance.transaction(work),
-    read: (work) => (embedded ? instance.transaction(work) : work(instance)),
     query: (sql, bindings) => statements.run(sql, bindings),
     close: () => {
       closing ??= (async () => {

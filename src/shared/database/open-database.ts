@@ -1,22 +1,25 @@
 import type { Database } from './database';
-import { startEmbeddedServer } from './embedded-server';
+import { startEmbeddedCluster, type EmbeddedConnection } from './embedded/embedded-cluster';
 import type { DatabaseLogger } from './knex-database';
 import { knexDatabase } from './knex-database';
+import { maskPassword } from './mask-password';
 
 export type { DatabaseLogger } from './knex-database';
 
 export interface OpenDatabaseOptions {
   readonly logger?: DatabaseLogger;
+  /** Lines worth an operator's eye while the embedded server starts (initialising, an orphan stopped). */
+  readonly log?: (message: string) => void;
 }
 
 /** Where to find PostgreSQL. */
 export type DatabaseTarget =
-  /** A PostgreSQL server, through a normal pool. */
+  /** A PostgreSQL server, by URL. */
   | { readonly kind: 'server'; readonly url: string; readonly poolMax?: number }
-  /** PGlite persisted in dataDir, opened and served by this process (port 0 = any free port). */
-  | { readonly kind: 'embedded'; readonly dataDir: string; readonly port?: number }
-  /** An embedded database that another process serves (see embedded-db.json). */
-  | { readonly kind: 'embedded-socket'; readonly host: string; readonly port: number };
+  /** The embedded server in dataDir, started (and later stopped) by this process; port 0 = any free one. */
+  | { readonly kind: 'embedded'; readonly dataDir: string; readonly port?: number; readonly poolMax?: number; readonly durable?: boolean }
+  /** An embedded server that another process owns and runs (see embedded-db.json). */
+  | { readonly kind: 'embedded-attached'; readonly dataDir: string; readonly connection: EmbeddedConnection; readonly poolMax?: number };
 
 /** The configuration keys the database needs (the shape of Settings['database']). */
 export interface DatabaseSettings {
@@ -27,22 +30,21 @@ export interface DatabaseSettings {
   readonly poolMax?: number;
 }
 
-/** The target the service itself uses: the server when a URL is configured, else its own PGlite. */
+const DEFAULT_POOL_MAX = 10;
+
+/** The target the service itself uses: the server when a URL is configured, else its own embedded server. */
 export function databaseTargetOf(settings: DatabaseSettings): DatabaseTarget {
-  if (settings.url !== undefined && settings.url !== '') {
-    return { kind: 'server', url: settings.url, ...(settings.poolMax === undefined ? {} : { poolMax: settings.poolMax }) };
-  }
-  return { kind: 'embedded', dataDir: settings.dataDir, ...(settings.embeddedPort === undefined ? {} : { port: settings.embeddedPort }) };
+  const poolMax = settings.poolMax ?? DEFAULT_POOL_MAX;
+  if (settings.url !== undefined && settings.url !== '') return { kind: 'server', url: settings.url, poolMax };
+  return { kind: 'embedded', dataDir: settings.dataDir, port: settings.embeddedPort ?? 0, poolMax };
 }
 
-const EMBEDDED_USER = { user: 'postgres', password: 'postgres', database: 'postgres' };
-
 /**
- * Startup parameters for server sessions: nothing waits for ever on a lock (long statements
- * such as bulk loads stay allowed), and a transaction leaked idle cannot hold the global log's
+ * Startup parameters of every session: nothing waits for ever on a lock (long statements such
+ * as bulk loads stay allowed), and a transaction leaked idle cannot hold the global log's
  * horizon, and so every subscriber, back for long.
  */
-const SERVER_SESSION = {
+const SESSION = {
   application_name: 'userledger',
   lock_timeout: 10_000,
   idle_in_transaction_session_timeout: 60_000,
@@ -50,25 +52,24 @@ const SERVER_SESSION = {
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
   const { logger } = options;
+  const poolMax = target.poolMax ?? DEFAULT_POOL_MAX;
   switch (target.kind) {
     case 'server':
-      return knexDatabase({ kind: 'server', connection: { connectionString: target.url, ...SERVER_SESSION }, poolMax: target.poolMax ?? 10, logger });
-    case 'embedded-socket':
-      return knexDatabase({
-        kind: 'embedded',
-        connection: { host: target.host, port: target.port, ...EMBEDDED_USER },
-        poolMax: 1,
-        socketAddress: { host: target.host, port: target.port },
-        logger,
-      });
+      return knexDatabase({ connection: { connectionString: target.url, ...SESSION }, location: maskPassword(target.url), poolMax, logger });
+    case 'embedded-attached':
+      return knexDatabase({ connection: { ...target.connection, ...SESSION }, location: embeddedLocation(target.connection, target.dataDir), poolMax, logger });
     case 'embedded': {
-      const server = await startEmbeddedServer(target.dataDir, target.port ?? 0);
+      const cluster = await startEmbeddedCluster({
+        dataDir: target.dataDir,
+        port: target.port ?? 0,
+        ...(target.durable === undefined ? {} : { durable: target.durable }),
+        ...(options.log === undefined ? {} : { log: options.log }),
+      });
       return knexDatabase({
-        kind: 'embedded',
-        connection: { host: server.host, port: server.port, ...EMBEDDED_USER },
-        poolMax: 1,
-        socketAddress: { host: server.host, port: server.port },
-        onClose: () => server.stop(),
+        connection: { ...cluster.connection, ...SESSION },
+        location: embeddedLocation(cluster.connection, target.dataDir),
+        poolMax,
+        onClose: () => cluster.stop(),
         logger,
       });
     }
@@ -77,4 +78,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
       throw new TypeError(`Unknown database target ${JSON.stringify(unknown)}.`);
     }
   }
+}
+
+function embeddedLocation(connection: EmbeddedConnection, dataDir: string): string {
+  const via = connection.host.startsWith('/') ? `, this process through the socket in ${connection.host}` : '';
+  return `postgres://${connection.user}:***@127.0.0.1:${connection.port}/${connection.database} (embedded, in ${dataDir}${via})`;
 }

@@ -1,16 +1,25 @@
+import path from 'node:path';
+import { readClusterPassword } from './embedded/cluster-password';
+import { runningEmbeddedInstance } from './embedded/instance-file';
 import type { DatabaseSettings, DatabaseTarget } from './open-database';
 import { databaseTargetOf } from './open-database';
-import { runningEmbeddedInstance } from './embedded-instance-file';
 
 /**
- * The target for a script: the configured server; else the embedded database that a running
- * service serves (PGlite must not be opened twice on one directory); else PGlite opened by the
- * script itself on any free port.
+ * The target for a script or a second process: the configured server; else the embedded server
+ * that a running process owns (reached through its socket, with the password from the data
+ * folder); else the embedded server, started by the caller itself.
  */
 export function resolveDatabaseTarget(settings: DatabaseSettings): DatabaseTarget {
   const own = databaseTargetOf(settings);
   if (own.kind !== 'embedded') return own;
   const running = runningEmbeddedInstance(settings.dataDir);
-  if (running !== undefined) return { kind: 'embedded-socket', host: running.host, port: running.port };
-  return { kind: 'embedded', dataDir: settings.dataDir, port: 0 };
+  const password = readClusterPassword(settings.dataDir);
+  if (running === undefined || password === undefined) return own;
+  const host = running.socketDir ?? '127.0.0.1';
+  return {
+    kind: 'embedded-attached',
+    dataDir: path.resolve(settings.dataDir),
+    connection: { host, port: running.port, user: running.user, password, database: running.database },
+    ...(own.poolMax === undefined ? {} : { poolMax: own.poolMax }),
+  };
 }

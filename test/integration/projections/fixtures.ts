@@ -67,13 +67,11 @@ export interface StoredUser {
 }
 
 export async function usersRows(db: Database, ids: readonly string[]): Promise<StoredUser[]> {
-  return db.read((q) =>
-    q('users_v1').select('id', 'username', 'role', 'is_active', 'last_revision').whereIn('id', ids as string[]).orderBy('id'),
-  );
+  return db.knex('users_v1').select('id', 'username', 'role', 'is_active', 'last_revision').whereIn('id', ids as string[]).orderBy('id');
 }
 
 export async function usersCount(db: Database): Promise<number> {
-  const row = (await db.read((q) => q('read_model_counts').where({ name: 'users_v1' }).first('value'))) as { value: string };
+  const row = (await db.knex('read_model_counts').where({ name: 'users_v1' }).first('value')) as { value: string };
   return Number(row.value);
 }
 
@@ -84,7 +82,7 @@ export interface CheckpointRow {
 }
 
 export async function checkpointRow(db: Database, name: string): Promise<CheckpointRow | undefined> {
-  return db.read((q) => q('projection_checkpoints').where({ name }).first('position', 'lease_owner', 'lease_token'));
+  return db.knex('projection_checkpoints').where({ name }).first('position', 'lease_owner', 'lease_token');
 }
 
 /** Polls until the condition holds; fails the test with `what` after the timeout. */

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { claimReadModelsForLog, LOG_IDENTITY_STREAM, ReadModelsFromAnotherLogError } from '../../../projections';
 import type { Database } from '../../../src/shared/database/database';
@@ -6,25 +5,25 @@ import { migrateToLatest } from '../../../src/shared/database/migrate';
 import { openDatabase } from '../../../src/shared/database/open-database';
 import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
 import { rejection } from '../shared/event-store.contract';
-import { freshPgliteDataDir } from '../../support/test-database';
+import { createServerDatabase, testServerUrl } from '../../support/test-database';
 
 const NOW = new Date('2026-12-01T12:00:00.000Z');
 
 /** The read tables belong to one event log; this database is the test's own, since it is claimed. */
 describe('read tables claimed by one event log', function () {
   this.timeout(30_000);
-  let dataDir: string;
+  let own: { url: string; drop(): Promise<void> };
   let db: Database;
 
   beforeEach(async () => {
-    dataDir = await freshPgliteDataDir();
-    db = await openDatabase({ kind: 'embedded', dataDir, port: 0 });
+    own = await createServerDatabase(await testServerUrl());
+    db = await openDatabase({ kind: 'server', url: own.url });
     await migrateToLatest(db);
   });
 
   afterEach(async () => {
     await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await own.drop();
   });
 
   it('names a new log once, and accepts the same log again', async () => {
@@ -41,7 +40,7 @@ describe('read tables claimed by one event log', function () {
     const error = await rejection(claimReadModelsForLog(db, other, 'eventstoredb', NOW));
     expect(error).to.be.instanceOf(ReadModelsFromAnotherLogError);
     expect(error.message).to.include(first).and.include('fresh database');
-    const row = (await db.read((q) => q('read_model_source').first('log_id', 'event_store'))) as { log_id: string; event_store: string };
+    const row = (await db.knex('read_model_source').first('log_id', 'event_store')) as { log_id: string; event_store: string };
     expect(row).to.deep.equal({ log_id: first, event_store: 'postgres' });
   });
 

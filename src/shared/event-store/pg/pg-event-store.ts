@@ -21,11 +21,7 @@ import type { EventRow } from './pg-event-rows';
 import { EVENT_COLUMNS, filterCondition, readAllSql, toRecordedEvent } from './pg-event-rows';
 
 export interface PgEventStoreOptions {
-  /**
-   * How often subscribers look for other processes' appends; local appends wake them at once.
-   * Defaults to 50 ms on a server and 250 ms embedded, where only scripts append from outside
-   * and every poll takes the service's single connection.
-   */
+  /** How often subscribers look for other processes' appends (default 50 ms); local appends wake them at once. */
   readonly pollIntervalMs?: number;
   readonly defaultBatchSize?: number;
   readonly maxAppendSizeBytes?: number;
@@ -50,7 +46,7 @@ export function appendBindings(streamName: string, events: readonly EventData[],
 }
 
 /**
- * The event store on PostgreSQL (a server or the embedded PGlite), through the Database.
+ * The event store on PostgreSQL (a server or the embedded one), through the Database.
  * Infrastructure failures surface as EventStoreUnavailableError.
  */
 export class PgEventStore implements EventStore {
@@ -64,7 +60,7 @@ export class PgEventStore implements EventStore {
       readPage: (after: GlobalPosition | undefined, maxCount: number, filter: ReadAllOptions['filter']) =>
         this.readPage(after, maxCount, filter),
       notifier: this.notifier,
-      pollIntervalMs: options.pollIntervalMs ?? (db.kind === 'embedded' ? 250 : 50),
+      pollIntervalMs: options.pollIntervalMs ?? 50,
     };
     this.subscriptions = OpenSubscriptions.catchUp(source, options.defaultBatchSize ?? 500);
   }

@@ -62,7 +62,7 @@ describe('user sessions index (user_sessions_v1)', () => {
   it('skips a session whose user id is not a uuid rather than stalling', async () => {
     const sessionId = randomUUID();
     await apply([started(sessionId, 'system:nobody', 5)]);
-    const rows = await db.read((q) => q('user_sessions_v1').where({ session_id: sessionId }));
+    const rows = await db.knex('user_sessions_v1').where({ session_id: sessionId });
     expect(rows).to.deep.equal([]);
   });
 });

@@ -82,7 +82,7 @@ describe('PgUserDirectoryReader (users list from users_v1)', () => {
 
   it('pages with limit and offset, and reports the maintained total on every page', async () => {
     const all = await everything('role', 'DESC');
-    const counted = (await db.read((q) => q('users_v1').count({ n: '*' }).first())) as { n: string };
+    const counted = (await db.knex('users_v1').count({ n: '*' }).first()) as { n: string };
     expect(all.total).to.equal(Number(counted.n));
     for (const [offset, limit] of [[0, 3], [3, 3], [5, 7], [all.total - 2, 5]] as const) {
       const page = await list({ sortingField: 'role', sortingOrder: 'DESC', offset, limit });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Database } from '../../../../src/shared/database/database';
-import { openEmbeddedTestDatabase, openTestDatabase } from '../../../support/test-database';
+import { openTestDatabase } from '../../../support/test-database';
 
 const TRICKY = ["it's", 'back\\slash', "x'); DROP TABLE events; --", '"quoted"', 'naïve ☃ 𝄞', '', '?', '$1', "E'\\''"];
 
@@ -34,7 +34,4 @@ function roundTrips(open: () => Promise<Database>): void {
   });
 }
 
-describe('Database.query', () => {
-  describe('on the test database (the server when DATABASE_URL is set)', () => roundTrips(openTestDatabase));
-  describe('on embedded PGlite, where bindings travel as literals', () => roundTrips(openEmbeddedTestDatabase));
-});
+describe('Database.query, as prepared statements', () => roundTrips(openTestDatabase));

@@ -1,29 +1,34 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isAlive } from './postmaster-pid';
 
-/** Where a process serving the embedded database says how to reach it, while it runs. */
+/** How a process that owns the embedded database says where it serves, while it runs. */
 export interface EmbeddedInstance {
-  readonly host: string;
-  readonly port: number;
+  /** The owning process (the service, or a script that started the database itself). */
   readonly pid: number;
+  readonly port: number;
+  /** The folder of the Unix socket, or null where the server listens on TCP only. */
+  readonly socketDir: string | null;
+  readonly database: string;
+  readonly user: string;
   readonly startedAt: string;
 }
 
 export const EMBEDDED_INSTANCE_FILE = 'embedded-db.json';
 
-export function instanceFilePath(dataDir: string): string {
+function instanceFilePath(dataDir: string): string {
   return path.join(dataDir, EMBEDDED_INSTANCE_FILE);
 }
 
 export function writeEmbeddedInstance(dataDir: string, instance: EmbeddedInstance): void {
-  writeFileSync(instanceFilePath(dataDir), `${JSON.stringify(instance, null, 2)}\n`);
+  writeFileSync(instanceFilePath(dataDir), `${JSON.stringify(instance, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function removeEmbeddedInstance(dataDir: string, pid: number): void {
   if (readEmbeddedInstance(dataDir)?.pid === pid) rmSync(instanceFilePath(dataDir), { force: true });
 }
 
-/** The instance recorded under dataDir if its process is still alive; a stale file is ignored. */
+/** The instance recorded under dataDir if its owner is still alive; a stale record is ignored. */
 export function runningEmbeddedInstance(dataDir: string): EmbeddedInstance | undefined {
   const instance = readEmbeddedInstance(dataDir);
   return instance !== undefined && isAlive(instance.pid) ? instance : undefined;
@@ -32,18 +37,9 @@ export function runningEmbeddedInstance(dataDir: string): EmbeddedInstance | und
 function readEmbeddedInstance(dataDir: string): EmbeddedInstance | undefined {
   try {
     const parsed = JSON.parse(readFileSync(instanceFilePath(dataDir), 'utf8')) as Partial<EmbeddedInstance>;
-    if (typeof parsed.host !== 'string' || typeof parsed.port !== 'number' || typeof parsed.pid !== 'number') return undefined;
+    if (typeof parsed.pid !== 'number' || typeof parsed.port !== 'number' || typeof parsed.database !== 'string') return undefined;
     return parsed as EmbeddedInstance;
   } catch {
     return undefined;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
