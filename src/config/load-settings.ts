@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import { PROJECT_ROOT } from '../shared/project-root';
 import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
+import { schemaProblems, type Origins, type Source } from './settings-problems';
 import { settingsSchema } from './settings-schema';
 import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
 
@@ -13,7 +14,10 @@ const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 2_000;
 const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
 const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
 
-/** Configuration that cannot be used; the message names the key. The process should stop. */
+/**
+ * Configuration that cannot be used; the message has one line per problem, naming the variable, the
+ * key and where the value came from. The process should stop.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -42,25 +46,28 @@ export function loadSettings(
   }
   const warnings: string[] = [];
   const envDir = path.join(configDir, appEnv);
-  const raw = readToml(path.join(envDir, 'config.toml'), true);
+  const configFile = path.join(envDir, 'config.toml');
   const secretsFile = path.join(envDir, '.secrets.toml');
-  if (existsSync(secretsFile)) deepMerge(raw, readToml(secretsFile, true));
-  else warnings.push(`No secrets file at ${secretsFile}; secrets must come from the environment.`);
+  const sources = new Map<string, Source>();
+  const raw = readToml(configFile, true);
+  recordSources(sources, raw, { file: shownPath(configFile) });
+  if (existsSync(secretsFile)) {
+    const secrets = readToml(secretsFile, true);
+    recordSources(sources, secrets, { file: shownPath(secretsFile) });
+    deepMerge(raw, secrets);
+  } else warnings.push(`No secrets file at ${secretsFile}; secrets must come from the environment.`);
 
   for (const [variable, keyPath, parse] of ENVIRONMENT_OVERRIDES) {
     const value = env[variable];
-    if (value !== undefined) setPath(raw, keyPath, parse(value));
+    if (value === undefined) continue;
+    setPath(raw, keyPath, parse(value));
+    sources.set(keyPath.join('.'), { variable });
   }
 
-  if (!validate(raw)) {
-    const problems = (validate.errors ?? []).map((error) => {
-      const key = error.instancePath.slice(1).replace(/\//g, '.');
-      const missing = error.keyword === 'required' ? `.${String(error.params.missingProperty)}` : '';
-      const extra = error.keyword === 'additionalProperties' ? `.${String(error.params.additionalProperty)}` : '';
-      const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
-      return `${key}${missing}${extra}: ${message}`.replace(/^\./, '');
-    });
-    throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}): ${[...new Set(problems)].join('; ')}`);
+  const origins: Origins = { sources, configFile: shownPath(configFile), secretsFile: shownPath(secretsFile) };
+  const problems = validate(raw) ? [] : schemaProblems(validate.errors ?? [], raw, origins);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
 
   const settings = toSettings(appEnv, raw);
@@ -80,6 +87,20 @@ function readToml(file: string, required: boolean): Tree {
     return parseToml(readFileSync(file, 'utf8')) as Tree;
   } catch (error) {
     throw new ConfigError(`Cannot parse ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A file inside the repository by its path from there (config/local/config.toml), any other in full. */
+function shownPath(file: string): string {
+  const relative = path.relative(PROJECT_ROOT, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** Notes where each leaf of a file came from (a later file or variable overrides the note). */
+function recordSources(sources: Map<string, Source>, tree: Tree, source: Source, prefix = ''): void {
+  for (const [key, value] of Object.entries(tree)) {
+    if (isTree(value) && !(value instanceof Date)) recordSources(sources, value, source, `${prefix}${key}.`);
+    else sources.set(`${prefix}${key}`, source);
   }
 }
 
