@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import { PROJECT_ROOT } from '../shared/project-root';
 import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
-import { schemaProblems, type Origins, type Source } from './settings-problems';
+import { howToSet, keyHead, SECRET_KEYS, schemaProblems, valueAt, type Origins, type Source } from './settings-problems';
 import { settingsSchema } from './settings-schema';
 import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
 
@@ -65,16 +65,16 @@ export function loadSettings(
   }
 
   const origins: Origins = { sources, configFile: shownPath(configFile), secretsFile: shownPath(secretsFile) };
-  const problems = validate(raw) ? [] : schemaProblems(validate.errors ?? [], raw, origins);
+  const problems = [
+    ...(validate(raw) ? [] : schemaProblems(validate.errors ?? [], raw, origins)),
+    ...crossKeyProblems(raw, origins),
+    ...(appEnv === 'prod' ? developmentSecrets(raw, origins, configDir) : []),
+  ];
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
 
   const settings = toSettings(appEnv, raw);
-  if (settings.eventStore.kind === 'eventstoredb' && settings.eventStore.connectionString === '') {
-    throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://127.0.0.1:2113?tls=false).');
-  }
-  if (appEnv === 'prod') refuseDevelopmentSecrets(settings, configDir);
   return { settings, warnings };
 }
 
@@ -175,21 +175,32 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
   };
 }
 
-function refuseDevelopmentSecrets(settings: Settings, configDir: string): void {
-  const development = readToml(path.join(configDir, 'local', '.secrets.toml'), false);
-  const devSecrets = new Set<string>();
-  for (const sectionValue of Object.values(development)) {
-    if (!isTree(sectionValue)) continue;
-    for (const group of Object.values(sectionValue)) {
-      if (isTree(group)) Object.values(group).forEach((v) => typeof v === 'string' && devSecrets.add(v));
-    }
-  }
-  const offending: string[] = [];
-  if (devSecrets.has(settings.auth.jwtSecret)) offending.push('security.auth.jwt_secret');
-  if (devSecrets.has(settings.password.pepper)) offending.push('security.password.pepper');
-  if (offending.length > 0) {
-    throw new ConfigError(
-      `APP_ENV=prod refuses the development secrets in ${offending.join(' and ')}: set JWT_SECRET and PASSWORD_PEPPER.`,
+/** Rules across keys, checked on the raw values (so that they are reported with the schema's). */
+function crossKeyProblems(raw: Tree, origins: Origins): string[] {
+  const problems: string[] = [];
+  const connectionString = valueAt(raw, 'event_store.connection_string');
+  if (valueAt(raw, 'event_store.kind') === 'eventstoredb' && (connectionString === undefined || connectionString === '')) {
+    problems.push(
+      'event_store.connection_string is required with EVENT_STORE=eventstoredb (event_store.kind): ' +
+        `${howToSet('event_store.connection_string', origins)}, e.g. esdb://127.0.0.1:2113?tls=false`,
     );
   }
+  return problems;
+}
+
+/** Production refuses every secret that holds a value of the committed config/local/.secrets.toml. */
+function developmentSecrets(raw: Tree, origins: Origins, configDir: string): string[] {
+  const file = path.join(configDir, 'local', '.secrets.toml');
+  const committed = new Set<unknown>();
+  (function collect(tree: Tree): void {
+    for (const value of Object.values(tree)) {
+      if (isTree(value)) collect(value);
+      else if (typeof value === 'string' && value !== '') committed.add(value);
+    }
+  })(readToml(file, false));
+  return SECRET_KEYS.filter((key) => committed.has(valueAt(raw, key))).map(
+    (key) =>
+      `${keyHead(key, origins)}: APP_ENV=prod refuses the development secrets committed in ${shownPath(file)}; ` +
+      `for a secret of your own, ${howToSet(key, origins)}`,
+  );
 }

@@ -92,7 +92,7 @@ describe('loadSettings', () => {
     expectConfigError(() => loadSettings({ APP_ENV: 'prod' }), 'security.auth.jwt_secret is required');
     expectConfigError(
       () => loadSettings({ APP_ENV: 'prod', JWT_SECRET: DEV_JWT, PASSWORD_PEPPER: STRONG }),
-      'refuses the development secrets in security.auth.jwt_secret',
+      'JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses the development secrets',
     );
     expectConfigError(
       () => loadSettings({ APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: DEV_PEPPER }),
@@ -197,6 +197,37 @@ describe('loadSettings', () => {
           'must be a string of at least 32 characters; got 14 characters',
       );
       expect(fromFile).to.not.include('hunter2');
+    });
+
+    it('name both ways to replace a development secret in production, and where it came from', () => {
+      const env = { APP_ENV: 'prod', DATABASE_URL: 'postgres://db/userledger', JWT_SECRET: DEV_JWT };
+      const secrets = `[security.auth]\njwt_secret = "${STRONG}"\n[security.password]\npepper = "${DEV_PEPPER}"\n`;
+      const { dir } = configDirWith('prod', (toml) => toml.replace('pool_max = 20', 'pool_max = 30'), secrets);
+      const message = messageOf(() => loadSettings(env, dir));
+      expect(message).to.equal(
+        [
+          'Invalid configuration (APP_ENV=prod):',
+          '  - JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses the development secrets ' +
+            `committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own, set JWT_SECRET or put jwt_secret ` +
+            `under [security.auth] in ${path.join(dir, 'prod', '.secrets.toml')}`,
+          `  - PASSWORD_PEPPER (security.password.pepper in ${path.join(dir, 'prod', '.secrets.toml')}): APP_ENV=prod refuses ` +
+            `the development secrets committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own, ` +
+            `set PASSWORD_PEPPER or put pepper under [security.password] in ${path.join(dir, 'prod', '.secrets.toml')}`,
+        ].join('\n'),
+      );
+      expect(message).to.not.include(DEV_JWT).and.not.include(DEV_PEPPER);
+    });
+
+    it('say what EVENT_STORE=eventstoredb needs, together with the other problems', () => {
+      expect(messageOf(() => loadSettings({ EVENT_STORE: 'eventstoredb', PORT: 'x' }))).to.equal(
+        [
+          'Invalid configuration (APP_ENV=local):',
+          "  - PORT (server.port, from the environment): must be an integer from 0 to 65535; got 'x'",
+          '  - event_store.connection_string is required with EVENT_STORE=eventstoredb (event_store.kind): ' +
+            'set EVENTSTORE_CONNECTION_STRING or put connection_string under [event_store] in config/local/config.toml, ' +
+            'e.g. esdb://127.0.0.1:2113?tls=false',
+        ].join('\n'),
+      );
     });
 
     it('name an unknown key and the keys its table takes', () => {
