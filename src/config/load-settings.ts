@@ -68,7 +68,7 @@ export function loadSettings(
   const problems = [
     ...(validate(raw) ? [] : schemaProblems(validate.errors ?? [], raw, origins)),
     ...crossKeyProblems(raw, origins),
-    ...(appEnv === 'prod' ? developmentSecrets(raw, origins, configDir) : []),
+    ...(appEnv === 'prod' ? productionProblems(raw, origins, configDir) : []),
   ];
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -188,8 +188,15 @@ function crossKeyProblems(raw: Tree, origins: Origins): string[] {
   return problems;
 }
 
-/** Production refuses every secret that holds a value of the committed config/local/.secrets.toml. */
-function developmentSecrets(raw: Tree, origins: Origins, configDir: string): string[] {
+/**
+ * Production refuses the embedded database (it would share var/ with local development), and
+ * every secret that holds a value of the committed config/local/.secrets.toml.
+ */
+function productionProblems(raw: Tree, origins: Origins, configDir: string): string[] {
+  const problems: string[] = [];
+  if (valueAt(raw, 'database.url') === '') {
+    problems.push('APP_ENV=prod needs DATABASE_URL (database.url): production never runs on the embedded database');
+  }
   const file = path.join(configDir, 'local', '.secrets.toml');
   const committed = new Set<unknown>();
   (function collect(tree: Tree): void {
@@ -198,9 +205,11 @@ function developmentSecrets(raw: Tree, origins: Origins, configDir: string): str
       else if (typeof value === 'string' && value !== '') committed.add(value);
     }
   })(readToml(file, false));
-  return SECRET_KEYS.filter((key) => committed.has(valueAt(raw, key))).map(
-    (key) =>
+  for (const key of SECRET_KEYS.filter((secret) => committed.has(valueAt(raw, secret)))) {
+    problems.push(
       `${keyHead(key, origins)}: APP_ENV=prod refuses the development secrets committed in ${shownPath(file)}; ` +
-      `for a secret of your own, ${howToSet(key, origins)}`,
-  );
+        `for a secret of your own, ${howToSet(key, origins)}`,
+    );
+  }
+  return problems;
 }

@@ -98,7 +98,13 @@ describe('loadSettings', () => {
       () => loadSettings({ APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: DEV_PEPPER }),
       'security.password.pepper',
     );
-    const { settings } = loadSettings({ APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: `${STRONG}x` });
+    // Production also needs a database server now (it refuses the embedded database).
+    const { settings } = loadSettings({
+      APP_ENV: 'prod',
+      DATABASE_URL: 'postgres://userledger@db:5432/userledger',
+      JWT_SECRET: STRONG,
+      PASSWORD_PEPPER: `${STRONG}x`,
+    });
     expect(settings.cookies.secure).to.equal(true);
   });
 
@@ -197,6 +203,28 @@ describe('loadSettings', () => {
           'must be a string of at least 32 characters; got 14 characters',
       );
       expect(fromFile).to.not.include('hunter2');
+    });
+
+    it('refuse the embedded database in production, from the environment or from the file', () => {
+      const secretsSet = { APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: `${STRONG}x` };
+      expect(messageOf(() => loadSettings(secretsSet))).to.equal(
+        'Invalid configuration (APP_ENV=prod):\n' +
+          '  - APP_ENV=prod needs DATABASE_URL (database.url): production never runs on the embedded database',
+      );
+      expect(messageOf(() => loadSettings({ ...secretsSet, DATABASE_URL: '' }))).to.include('production never runs on the embedded database');
+      const { dir } = configDirWith('prod', (toml) => toml.replace('url = ""', 'url = "postgres://userledger@db:5432/userledger"'));
+      expect(loadSettings(secretsSet, dir).settings.database.url).to.equal('postgres://userledger@db:5432/userledger');
+    });
+
+    it('list everything a fresh production start lacks, one line each', () => {
+      expect(messageOf(() => loadSettings({ APP_ENV: 'prod' }))).to.equal(
+        [
+          'Invalid configuration (APP_ENV=prod):',
+          '  - security.auth.jwt_secret is required: set JWT_SECRET or put jwt_secret under [security.auth] in config/prod/.secrets.toml',
+          '  - security.password.pepper is required: set PASSWORD_PEPPER or put pepper under [security.password] in config/prod/.secrets.toml',
+          '  - APP_ENV=prod needs DATABASE_URL (database.url): production never runs on the embedded database',
+        ].join('\n'),
+      );
     });
 
     it('name both ways to replace a development secret in production, and where it came from', () => {
