@@ -117,8 +117,12 @@ function bounds({ minimum, maximum, exclusiveMinimum, exclusiveMaximum }: Schema
 function shown(value: unknown, secret: boolean): string {
   if (typeof value === 'string') {
     if (secret) return value === '' ? 'an empty value' : `${value.length} characters`;
-    // Everything between the scheme and the last `@` is credentials: user:password@ becomes ***@.
-    return `'${value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`)}'`;
+    // Everything between the scheme and the last `@` is credentials (user:password@ becomes ***@),
+    // and so is a password in the query (PostgreSQL URLs take ?password=).
+    const masked = value
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`)
+      .replace(/([?&](?:password|passwd|pwd)=)[^&#]*/gi, '$1***');
+    return `'${masked}'`;
   }
   if (value instanceof Date) return 'a date';
   if (Array.isArray(value)) return 'a list';

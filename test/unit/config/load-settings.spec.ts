@@ -174,6 +174,8 @@ describe('loadSettings', () => {
           "esdb+discover://, kurrentdb:// or kurrentdb+discover:// connection string; got 'http://***@esdb:2113'",
       );
       expect(odd).to.not.include('pa@ss').and.not.include('admin');
+      const inQuery = messageOf(() => loadSettings({ DATABASE_URL: 'mysql://db/app?user=me&password=hunter2&ssl=1' }));
+      expect(inQuery).to.include("got 'mysql://db/app?user=me&password=***&ssl=1'").and.not.include('hunter2');
     });
 
     it('give the bounds of a port out of range, from the environment or from the file', () => {
