@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import { PROJECT_ROOT } from '../shared/project-root';
 import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
+import { howToSet, keyHead, SECRET_KEYS, schemaProblems, valueAt, type Origins, type Source } from './settings-problems';
 import { settingsSchema } from './settings-schema';
 import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
 
@@ -13,7 +14,10 @@ const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 2_000;
 const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
 const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
 
-/** Configuration that cannot be used; the message names the key. The process should stop. */
+/**
+ * Configuration that cannot be used; the message has one line per problem, naming the variable, the
+ * key and where the value came from. The process should stop.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -42,32 +46,35 @@ export function loadSettings(
   }
   const warnings: string[] = [];
   const envDir = path.join(configDir, appEnv);
-  const raw = readToml(path.join(envDir, 'config.toml'), true);
+  const configFile = path.join(envDir, 'config.toml');
   const secretsFile = path.join(envDir, '.secrets.toml');
-  if (existsSync(secretsFile)) deepMerge(raw, readToml(secretsFile, true));
-  else warnings.push(`No secrets file at ${secretsFile}; secrets must come from the environment.`);
+  const sources = new Map<string, Source>();
+  const raw = readToml(configFile, true);
+  recordSources(sources, raw, { file: shownPath(configFile) });
+  if (existsSync(secretsFile)) {
+    const secrets = readToml(secretsFile, true);
+    recordSources(sources, secrets, { file: shownPath(secretsFile) });
+    deepMerge(raw, secrets);
+  } else warnings.push(`No secrets file at ${secretsFile}; secrets must come from the environment.`);
 
   for (const [variable, keyPath, parse] of ENVIRONMENT_OVERRIDES) {
     const value = env[variable];
-    if (value !== undefined) setPath(raw, keyPath, parse(value));
+    if (value === undefined) continue;
+    setPath(raw, keyPath, parse(value));
+    sources.set(keyPath.join('.'), { variable });
   }
 
-  if (!validate(raw)) {
-    const problems = (validate.errors ?? []).map((error) => {
-      const key = error.instancePath.slice(1).replace(/\//g, '.');
-      const missing = error.keyword === 'required' ? `.${String(error.params.missingProperty)}` : '';
-      const extra = error.keyword === 'additionalProperties' ? `.${String(error.params.additionalProperty)}` : '';
-      const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
-      return `${key}${missing}${extra}: ${message}`.replace(/^\./, '');
-    });
-    throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}): ${[...new Set(problems)].join('; ')}`);
+  const origins: Origins = { sources, configFile: shownPath(configFile), secretsFile: shownPath(secretsFile) };
+  const problems = [
+    ...(validate(raw) ? [] : schemaProblems(validate.errors ?? [], raw, origins)),
+    ...crossKeyProblems(raw, origins),
+    ...(appEnv === 'prod' ? productionProblems(raw, origins, configDir) : []),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
 
   const settings = toSettings(appEnv, raw);
-  if (settings.eventStore.kind === 'eventstoredb' && settings.eventStore.connectionString === '') {
-    throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://127.0.0.1:2113?tls=false).');
-  }
-  if (appEnv === 'prod') refuseDevelopmentSecrets(settings, configDir);
   return { settings, warnings };
 }
 
@@ -80,6 +87,20 @@ function readToml(file: string, required: boolean): Tree {
     return parseToml(readFileSync(file, 'utf8')) as Tree;
   } catch (error) {
     throw new ConfigError(`Cannot parse ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A file inside the repository by its path from there (config/local/config.toml), any other in full. */
+function shownPath(file: string): string {
+  const relative = path.relative(PROJECT_ROOT, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** Notes where each leaf of a file came from (a later file or variable overrides the note). */
+function recordSources(sources: Map<string, Source>, tree: Tree, source: Source, prefix = ''): void {
+  for (const [key, value] of Object.entries(tree)) {
+    if (isTree(value) && !(value instanceof Date)) recordSources(sources, value, source, `${prefix}${key}.`);
+    else sources.set(`${prefix}${key}`, source);
   }
 }
 
@@ -154,21 +175,41 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
   };
 }
 
-function refuseDevelopmentSecrets(settings: Settings, configDir: string): void {
-  const development = readToml(path.join(configDir, 'local', '.secrets.toml'), false);
-  const devSecrets = new Set<string>();
-  for (const sectionValue of Object.values(development)) {
-    if (!isTree(sectionValue)) continue;
-    for (const group of Object.values(sectionValue)) {
-      if (isTree(group)) Object.values(group).forEach((v) => typeof v === 'string' && devSecrets.add(v));
-    }
-  }
-  const offending: string[] = [];
-  if (devSecrets.has(settings.auth.jwtSecret)) offending.push('security.auth.jwt_secret');
-  if (devSecrets.has(settings.password.pepper)) offending.push('security.password.pepper');
-  if (offending.length > 0) {
-    throw new ConfigError(
-      `APP_ENV=prod refuses the development secrets in ${offending.join(' and ')}: set JWT_SECRET and PASSWORD_PEPPER.`,
+/** Rules across keys, checked on the raw values (so that they are reported with the schema's). */
+function crossKeyProblems(raw: Tree, origins: Origins): string[] {
+  const problems: string[] = [];
+  const connectionString = valueAt(raw, 'event_store.connection_string');
+  if (valueAt(raw, 'event_store.kind') === 'eventstoredb' && (connectionString === undefined || connectionString === '')) {
+    problems.push(
+      'event_store.connection_string is required with EVENT_STORE=eventstoredb (event_store.kind): ' +
+        `${howToSet('event_store.connection_string', origins)}, e.g. esdb://127.0.0.1:2113?tls=false`,
     );
   }
+  return problems;
+}
+
+/**
+ * Production refuses the embedded database (it would share var/ with local development), and
+ * every secret that holds a value of the committed config/local/.secrets.toml.
+ */
+function productionProblems(raw: Tree, origins: Origins, configDir: string): string[] {
+  const problems: string[] = [];
+  if (valueAt(raw, 'database.url') === '') {
+    problems.push('APP_ENV=prod needs DATABASE_URL (database.url): production never runs on the embedded database');
+  }
+  const file = path.join(configDir, 'local', '.secrets.toml');
+  const committed = new Set<unknown>();
+  (function collect(tree: Tree): void {
+    for (const value of Object.values(tree)) {
+      if (isTree(value)) collect(value);
+      else if (typeof value === 'string' && value !== '') committed.add(value);
+    }
+  })(readToml(file, false));
+  for (const key of SECRET_KEYS.filter((secret) => committed.has(valueAt(raw, secret)))) {
+    problems.push(
+      `${keyHead(key, origins)}: APP_ENV=prod refuses the development secrets committed in ${shownPath(file)}; ` +
+        `for a secret of your own, ${howToSet(key, origins)}`,
+    );
+  }
+  return problems;
 }

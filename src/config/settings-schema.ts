@@ -1,9 +1,15 @@
 /**
  * JSON schema of the raw configuration (the TOML files' shape after environment overrides).
  * Validated once at start: a bad value stops the process with a message naming the key.
+ *
+ * The messages are worded from this schema (settings-problems.ts): `enum`, the bounds and
+ * `minLength` say what is allowed. Two standard annotations, which ajv's strict mode accepts,
+ * carry the rest: `description` is the allowed values in words where the rule alone does not
+ * read well (an `anyOf` of patterns), and `writeOnly` marks a secret, whose value no message
+ * ever repeats.
  */
 const port = { type: 'integer', minimum: 0, maximum: 65535 };
-const secret = { type: 'string', minLength: 32 };
+const secret = { type: 'string', minLength: 32, writeOnly: true };
 
 export const settingsSchema = {
   type: 'object',
@@ -24,7 +30,11 @@ export const settingsSchema = {
       additionalProperties: false,
       required: ['url', 'data_dir', 'embedded_port', 'pool_max'],
       properties: {
-        url: { type: 'string', anyOf: [{ maxLength: 0 }, { pattern: '^postgres(ql)?://' }] },
+        url: {
+          type: 'string',
+          anyOf: [{ maxLength: 0 }, { pattern: '^postgres(ql)?://' }],
+          description: 'a postgres:// or postgresql:// URL, or empty for the embedded database',
+        },
         data_dir: { type: 'string', minLength: 1 },
         embedded_port: port,
         pool_max: { type: 'integer', minimum: 1, maximum: 500 },
@@ -35,7 +45,11 @@ export const settingsSchema = {
       additionalProperties: false,
       properties: {
         kind: { enum: ['postgres', 'eventstoredb'] },
-        connection_string: { type: 'string', anyOf: [{ maxLength: 0 }, { pattern: '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover)://' }] },
+        connection_string: {
+          type: 'string',
+          anyOf: [{ maxLength: 0 }, { pattern: '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover)://' }],
+          description: 'an esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover:// connection string',
+        },
       },
     },
     logs: {
@@ -91,7 +105,7 @@ export const settingsSchema = {
       additionalProperties: false,
       properties: {
         super_admin_username: { type: 'string' },
-        super_admin_password: { type: 'string' },
+        super_admin_password: { type: 'string', writeOnly: true },
       },
     },
   },

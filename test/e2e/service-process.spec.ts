@@ -21,7 +21,7 @@ describe('the service as a process (npm start)', function () {
   it('refuses to start on a bad setting, naming the key', async () => {
     const run = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: 'eighty', DATA_DIR: dataDir });
     expect(await run.exited).to.equal(1);
-    expect(run.output()).to.include('server.port').and.include('must be integer');
+    expect(run.output()).to.include('server.port').and.include('must be an integer from 0 to 65535');
   });
 
   it('refuses to start in production with the development secrets', async () => {

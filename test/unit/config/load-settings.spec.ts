@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadSettings } from '../../../src/config/load-settings';
@@ -12,7 +12,42 @@ function expectConfigError(run: () => unknown, fragment: string): void {
   expect(run).to.throw(ConfigError).with.property('message').that.includes(fragment);
 }
 
+/** The message a user sees when loading fails. */
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const REPO_CONFIG = path.resolve(__dirname, '..', '..', '..', 'config');
+const madeDirs: string[] = [];
+
+/**
+ * A config dir of its own holding the repository's files for `appEnv` (and local's development
+ * secrets), with `edit` applied to config.toml; `secrets` becomes that environment's .secrets.toml.
+ */
+function configDirWith(appEnv: string, edit: (toml: string) => string, secrets?: string): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ul-config-'));
+  madeDirs.push(dir);
+  mkdirSync(path.join(dir, 'local'));
+  copyFileSync(path.join(REPO_CONFIG, 'local', '.secrets.toml'), path.join(dir, 'local', '.secrets.toml'));
+  if (appEnv !== 'local') mkdirSync(path.join(dir, appEnv));
+  const file = path.join(dir, appEnv, 'config.toml');
+  const original = readFileSync(path.join(REPO_CONFIG, appEnv, 'config.toml'), 'utf8');
+  const edited = edit(original);
+  expect(edited, 'the edit changed nothing').to.not.equal(original);
+  writeFileSync(file, edited);
+  if (secrets !== undefined) writeFileSync(path.join(dir, appEnv, '.secrets.toml'), secrets);
+  return { dir, file };
+}
+
 describe('loadSettings', () => {
+  after(() => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
   it('loads the local environment by default, with the committed development secrets', () => {
     const { settings } = loadSettings({});
     expect(settings.appEnv).to.equal('local');
@@ -54,16 +89,22 @@ describe('loadSettings', () => {
   });
 
   it('refuses to start production without secrets, or with the development ones', () => {
-    expectConfigError(() => loadSettings({ APP_ENV: 'prod' }), 'security.auth.jwt_secret: is required');
+    expectConfigError(() => loadSettings({ APP_ENV: 'prod' }), 'security.auth.jwt_secret is required');
     expectConfigError(
       () => loadSettings({ APP_ENV: 'prod', JWT_SECRET: DEV_JWT, PASSWORD_PEPPER: STRONG }),
-      'refuses the development secrets in security.auth.jwt_secret',
+      'JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses the development secrets',
     );
     expectConfigError(
       () => loadSettings({ APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: DEV_PEPPER }),
       'security.password.pepper',
     );
-    const { settings } = loadSettings({ APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: `${STRONG}x` });
+    // Production also needs a database server now (it refuses the embedded database).
+    const { settings } = loadSettings({
+      APP_ENV: 'prod',
+      DATABASE_URL: 'postgres://userledger@db:5432/userledger',
+      JWT_SECRET: STRONG,
+      PASSWORD_PEPPER: `${STRONG}x`,
+    });
     expect(settings.cookies.secure).to.equal(true);
   });
 
@@ -96,5 +137,155 @@ describe('loadSettings', () => {
     expect(settings.auth.jwtSecret).to.equal(STRONG);
     expect(settings.auth.jwtAlgorithm).to.equal('HS512');
     expect(settings.server.port).to.equal(8100);
+  });
+
+  describe('start-up messages', () => {
+    it('name the variable, the key, the file and the allowed values of an unknown event store', () => {
+      const { dir, file } = configDirWith('local', (toml) => toml.replace('kind = "postgres"', 'kind = "mongo"'));
+      expect(messageOf(() => loadSettings({}, dir))).to.equal(
+        'Invalid configuration (APP_ENV=local):\n' +
+          `  - EVENT_STORE (event_store.kind in ${file}): must be one of postgres, eventstoredb; got 'mongo'`,
+      );
+      expect(messageOf(() => loadSettings({ EVENT_STORE: 'mongo' }))).to.include(
+        "EVENT_STORE (event_store.kind, from the environment): must be one of postgres, eventstoredb; got 'mongo'",
+      );
+    });
+
+    it('name the variable and the file of each missing production secret (the repository\'s files by their path from there)', () => {
+      const message = messageOf(() => loadSettings({ APP_ENV: 'prod' }));
+      expect(message).to.include(
+        '\n  - security.auth.jwt_secret is required: set JWT_SECRET or put jwt_secret under [security.auth] in config/prod/.secrets.toml\n',
+      );
+      expect(message).to.include(
+        '\n  - security.password.pepper is required: set PASSWORD_PEPPER or put pepper under [security.password] in config/prod/.secrets.toml',
+      );
+    });
+
+    it('say what a database URL must be without showing its credentials', () => {
+      const message = messageOf(() => loadSettings({ DATABASE_URL: 'mysql://root:hunter2@db:3306/app' }));
+      expect(message).to.include(
+        'DATABASE_URL (database.url, from the environment): must be a postgres:// or postgresql:// URL, ' +
+          "or empty for the embedded database; got 'mysql://***@db:3306/app'",
+      );
+      expect(message).to.not.include('hunter2').and.not.include('root');
+      const odd = messageOf(() => loadSettings({ EVENTSTORE_CONNECTION_STRING: 'http://admin:pa@ss/word@esdb:2113' }));
+      expect(odd).to.include(
+        'EVENTSTORE_CONNECTION_STRING (event_store.connection_string, from the environment): must be an esdb://, ' +
+          "esdb+discover://, kurrentdb:// or kurrentdb+discover:// connection string; got 'http://***@esdb:2113'",
+      );
+      expect(odd).to.not.include('pa@ss').and.not.include('admin');
+      const inQuery = messageOf(() => loadSettings({ DATABASE_URL: 'mysql://db/app?user=me&password=hunter2&ssl=1' }));
+      expect(inQuery).to.include("got 'mysql://db/app?user=me&password=***&ssl=1'").and.not.include('hunter2');
+    });
+
+    it('give the bounds of a port out of range, from the environment or from the file', () => {
+      expect(messageOf(() => loadSettings({ PORT: '70000' }))).to.include(
+        'PORT (server.port, from the environment): must be an integer from 0 to 65535; got 70000',
+      );
+      expect(messageOf(() => loadSettings({ PORT: 'eighty' }))).to.include(
+        "PORT (server.port, from the environment): must be an integer from 0 to 65535; got 'eighty'",
+      );
+      const { dir, file } = configDirWith('local', (toml) => toml.replace('embedded_port = 54329', 'embedded_port = -1'));
+      expect(messageOf(() => loadSettings({}, dir))).to.include(
+        `EMBEDDED_DB_PORT (database.embedded_port in ${file}): must be an integer from 0 to 65535; got -1`,
+      );
+    });
+
+    it('never echo a secret that is too short, from the environment or from the secrets file', () => {
+      const fromEnvironment = messageOf(() => loadSettings({ JWT_SECRET: 'hunter2-is-short' }));
+      expect(fromEnvironment).to.include(
+        'JWT_SECRET (security.auth.jwt_secret, from the environment): must be a string of at least 32 characters; got 16 characters',
+      );
+      expect(fromEnvironment).to.not.include('hunter2');
+      const secrets = `[security.auth]\njwt_secret = "${STRONG}"\n[security.password]\npepper = "hunter2-pepper"\n`;
+      const { dir } = configDirWith('dev', (toml) => toml.replace('level = "info"', 'level = "warn"'), secrets);
+      const fromFile = messageOf(() => loadSettings({ APP_ENV: 'dev' }, dir));
+      expect(fromFile).to.include(
+        `PASSWORD_PEPPER (security.password.pepper in ${path.join(dir, 'dev', '.secrets.toml')}): ` +
+          'must be a string of at least 32 characters; got 14 characters',
+      );
+      expect(fromFile).to.not.include('hunter2');
+    });
+
+    it('refuse the embedded database in production, from the environment or from the file', () => {
+      const secretsSet = { APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: `${STRONG}x` };
+      expect(messageOf(() => loadSettings(secretsSet))).to.equal(
+        'Invalid configuration (APP_ENV=prod):\n' +
+          '  - APP_ENV=prod needs DATABASE_URL (database.url): production never runs on the embedded database',
+      );
+      expect(messageOf(() => loadSettings({ ...secretsSet, DATABASE_URL: '' }))).to.include('production never runs on the embedded database');
+      const { dir } = configDirWith('prod', (toml) => toml.replace('url = ""', 'url = "postgres://userledger@db:5432/userledger"'));
+      expect(loadSettings(secretsSet, dir).settings.database.url).to.equal('postgres://userledger@db:5432/userledger');
+    });
+
+    it('list everything a fresh production start lacks, one line each', () => {
+      expect(messageOf(() => loadSettings({ APP_ENV: 'prod' }))).to.equal(
+        [
+          'Invalid configuration (APP_ENV=prod):',
+          '  - security.auth.jwt_secret is required: set JWT_SECRET or put jwt_secret under [security.auth] in config/prod/.secrets.toml',
+          '  - security.password.pepper is required: set PASSWORD_PEPPER or put pepper under [security.password] in config/prod/.secrets.toml',
+          '  - APP_ENV=prod needs DATABASE_URL (database.url): production never runs on the embedded database',
+        ].join('\n'),
+      );
+    });
+
+    it('name both ways to replace a development secret in production, and where it came from', () => {
+      const env = { APP_ENV: 'prod', DATABASE_URL: 'postgres://db/userledger', JWT_SECRET: DEV_JWT };
+      const secrets = `[security.auth]\njwt_secret = "${STRONG}"\n[security.password]\npepper = "${DEV_PEPPER}"\n`;
+      const { dir } = configDirWith('prod', (toml) => toml.replace('pool_max = 20', 'pool_max = 30'), secrets);
+      const message = messageOf(() => loadSettings(env, dir));
+      expect(message).to.equal(
+        [
+          'Invalid configuration (APP_ENV=prod):',
+          '  - JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses the development secrets ' +
+            `committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own, set JWT_SECRET or put jwt_secret ` +
+            `under [security.auth] in ${path.join(dir, 'prod', '.secrets.toml')}`,
+          `  - PASSWORD_PEPPER (security.password.pepper in ${path.join(dir, 'prod', '.secrets.toml')}): APP_ENV=prod refuses ` +
+            `the development secrets committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own, ` +
+            `set PASSWORD_PEPPER or put pepper under [security.password] in ${path.join(dir, 'prod', '.secrets.toml')}`,
+        ].join('\n'),
+      );
+      expect(message).to.not.include(DEV_JWT).and.not.include(DEV_PEPPER);
+    });
+
+    it('say what EVENT_STORE=eventstoredb needs, together with the other problems', () => {
+      expect(messageOf(() => loadSettings({ EVENT_STORE: 'eventstoredb', PORT: 'x' }))).to.equal(
+        [
+          'Invalid configuration (APP_ENV=local):',
+          "  - PORT (server.port, from the environment): must be an integer from 0 to 65535; got 'x'",
+          '  - event_store.connection_string is required with EVENT_STORE=eventstoredb (event_store.kind): ' +
+            'set EVENTSTORE_CONNECTION_STRING or put connection_string under [event_store] in config/local/config.toml, ' +
+            'e.g. esdb://127.0.0.1:2113?tls=false',
+        ].join('\n'),
+      );
+    });
+
+    it('name an unknown key and the keys its table takes', () => {
+      const { dir, file } = configDirWith('local', (toml) => toml.replace('port = 8000', 'prot = 8000'));
+      expect(messageOf(() => loadSettings({ PORT: '8000' }, dir))).to.equal(
+        'Invalid configuration (APP_ENV=local):\n' +
+          `  - server.prot in ${file}: is not a known key; [server] takes port, body_limit_bytes, shutdown_grace_ms`,
+      );
+    });
+
+    it('give one line to each of several problems, in one message', () => {
+      const { dir, file } = configDirWith('local', (toml) =>
+        toml.replace('pool_max = 10', 'pool_max = 0').replace('session_refresh_threshold = 0.2', 'session_refresh_threshold = 1.5'),
+      );
+      const env = { PORT: '-1', COOKIES_SECURE: 'maybe', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://u:secret-pw@h/db' };
+      expect(messageOf(() => loadSettings(env, dir))).to.equal(
+        [
+          'Invalid configuration (APP_ENV=local):',
+          '  - PORT (server.port, from the environment): must be an integer from 0 to 65535; got -1',
+          '  - DATABASE_URL (database.url, from the environment): must be a postgres:// or postgresql:// URL, ' +
+            "or empty for the embedded database; got 'mysql://***@h/db'",
+          `  - DATABASE_POOL_MAX (database.pool_max in ${file}): must be an integer from 1 to 500; got 0`,
+          "  - LOG_LEVEL (logs.level, from the environment): must be one of fatal, error, warn, info, debug, trace, silent; got 'loud'",
+          `  - SESSION_REFRESH_THRESHOLD (security.auth.session_refresh_threshold in ${file}): ` +
+            'must be a number greater than 0 and less than 1; got 1.5',
+          "  - COOKIES_SECURE (security.cookies.secure, from the environment): must be true or false; got 'maybe'",
+        ].join('\n'),
+      );
+    });
   });
 });

@@ -1,0 +1,156 @@
+import type { ErrorObject } from 'ajv';
+import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
+import { settingsSchema } from './settings-schema';
+
+/**
+ * Turns ajv's errors into one line per problem, worded for whoever starts the service:
+ *   PORT (server.port in config/local/config.toml): must be an integer from 0 to 65535; got 70000
+ * Each line names the environment variable of the key, the dotted key and where its value came
+ * from, then what is allowed (from the schema) and what was given (never a secret's value, never
+ * the credentials of a URL).
+ */
+
+/** Where a key's value came from: a file (as shown to the user) or an environment variable. */
+export type Source = { readonly file: string } | { readonly variable: string };
+
+export interface Origins {
+  /** Dotted key of every value read, to where it came from (the last one that set it). */
+  readonly sources: ReadonlyMap<string, Source>;
+  /** The config.toml and .secrets.toml of the APP_ENV, as shown to the user. */
+  readonly configFile: string;
+  readonly secretsFile: string;
+}
+
+interface SchemaNode {
+  readonly type?: string;
+  readonly enum?: readonly unknown[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+  readonly minLength?: number;
+  readonly description?: string;
+  readonly writeOnly?: boolean;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+}
+
+const ROOT: SchemaNode = settingsSchema;
+const VARIABLES = new Map(ENVIRONMENT_OVERRIDES.map(([variable, keyPath]) => [keyPath.join('.'), variable]));
+
+function schemaAt(key: string): SchemaNode | undefined {
+  let node: SchemaNode | undefined = ROOT;
+  for (const part of key.split('.')) node = node?.properties?.[part];
+  return node;
+}
+
+/** The keys the schema marks `writeOnly`: secrets, whose values are never shown. */
+export const SECRET_KEYS: readonly string[] = (function secrets(node: SchemaNode, prefix: string): string[] {
+  return Object.entries(node.properties ?? {}).flatMap(([name, child]) => {
+    const key = `${prefix}${name}`;
+    return child.writeOnly === true ? [key] : secrets(child, `${key}.`);
+  });
+})(ROOT, '');
+
+export function valueAt(tree: unknown, key: string): unknown {
+  let node = tree;
+  for (const part of key.split('.')) node = isTree(node) ? node[part] : undefined;
+  return node;
+}
+
+function isTree(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** `PORT (server.port in config/local/config.toml)`, or `(server.port, from the environment)`. */
+export function keyHead(key: string, origins: Origins): string {
+  const source =
+    origins.sources.get(key) ?? [...origins.sources].find(([known]) => known.startsWith(`${key}.`))?.[1];
+  const where = source === undefined ? '' : 'variable' in source ? ', from the environment' : ` in ${source.file}`;
+  const variable = VARIABLES.get(key);
+  return variable === undefined ? `${key}${where}` : `${variable} (${key}${where})`;
+}
+
+/** `set JWT_SECRET or put jwt_secret under [security.auth] in config/prod/.secrets.toml` */
+export function howToSet(key: string, origins: Origins): string {
+  const file = SECRET_KEYS.includes(key) ? origins.secretsFile : origins.configFile;
+  if (schemaAt(key)?.type === 'object') return `put a [${key}] section in ${file}`;
+  const parts = key.split('.');
+  const put = `put ${parts[parts.length - 1]} under [${parts.slice(0, -1).join('.')}] in ${file}`;
+  const variable = VARIABLES.get(key);
+  return variable === undefined ? put : `set ${variable} or ${put}`;
+}
+
+/** What the schema allows at a key, in words: `an integer from 0 to 65535`. */
+function allowed(key: string, node: SchemaNode): string {
+  if (node.description !== undefined) return node.description;
+  if (node.enum !== undefined) return `one of ${node.enum.map(String).join(', ')}`;
+  switch (node.type ?? '') {
+    case 'integer':
+      return `an integer${bounds(node)}`;
+    case 'number':
+      return `a number${bounds(node)}`;
+    case 'string':
+      if (node.minLength === undefined) return 'a string';
+      return node.minLength === 1 ? 'a non-empty string' : `a string of at least ${node.minLength} characters`;
+    case 'boolean':
+      return 'true or false';
+    case 'object':
+      return `a table ([${key}])`;
+    default:
+      return 'valid';
+  }
+}
+
+function bounds({ minimum, maximum, exclusiveMinimum, exclusiveMaximum }: SchemaNode): string {
+  if (minimum !== undefined && maximum !== undefined) return ` from ${minimum} to ${maximum}`;
+  const parts = [
+    minimum === undefined ? '' : `at least ${minimum}`,
+    exclusiveMinimum === undefined ? '' : `greater than ${exclusiveMinimum}`,
+    maximum === undefined ? '' : `at most ${maximum}`,
+    exclusiveMaximum === undefined ? '' : `less than ${exclusiveMaximum}`,
+  ].filter((part) => part !== '');
+  if (parts.length === 0) return '';
+  return minimum !== undefined && exclusiveMaximum === undefined ? ` of ${parts.join(' and ')}` : ` ${parts.join(' and ')}`;
+}
+
+/** The given value as a message may show it: a secret only by its length, a URL without its credentials. */
+function shown(value: unknown, secret: boolean): string {
+  if (typeof value === 'string') {
+    if (secret) return value === '' ? 'an empty value' : `${value.length} characters`;
+    // Everything between the scheme and the last `@` is credentials (user:password@ becomes ***@),
+    // and so is a password in the query (PostgreSQL URLs take ?password=).
+    const masked = value
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`)
+      .replace(/([?&](?:password|passwd|pwd)=)[^&#]*/gi, '$1***');
+    return `'${masked}'`;
+  }
+  if (value instanceof Date) return 'a date';
+  if (Array.isArray(value)) return 'a list';
+  if (isTree(value)) return 'a table';
+  if (secret) return `a ${typeof value}`;
+  return String(value);
+}
+
+/** One line per problem among ajv's errors (ajv reports several for one bad value of an `anyOf`). */
+export function schemaProblems(errors: readonly ErrorObject[], raw: unknown, origins: Origins): string[] {
+  const lines = errors.map((error) => {
+    const at = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .join('.');
+    const child = (name: unknown): string => (at === '' ? String(name) : `${at}.${String(name)}`);
+    if (error.keyword === 'required') {
+      const key = child(error.params.missingProperty);
+      return `${key} is required: ${howToSet(key, origins)}`;
+    }
+    if (error.keyword === 'additionalProperties') {
+      const key = child(error.params.additionalProperty);
+      const known = Object.keys(schemaAt(at)?.properties ?? {}).join(', ');
+      return `${keyHead(key, origins)}: is not a known key; [${at}] takes ${known}`;
+    }
+    const node = schemaAt(at) ?? {};
+    return `${keyHead(at, origins)}: must be ${allowed(at, node)}; got ${shown(valueAt(raw, at), node.writeOnly === true)}`;
+  });
+  return [...new Set(lines)];
+}
