@@ -2,7 +2,7 @@ export type { Database } from './database';
 export { DATABASE } from './database';
 export type { DatabaseLogger, DatabaseSettings, DatabaseTarget, OpenDatabaseOptions } from './open-database';
 export { databaseTargetOf, openDatabase } from './open-database';
-export { resolveDatabaseTarget } from './resolve-database-target';
+export { embeddedDatabaseUrl, resolveDatabaseTarget } from './resolve-database-target';
 export { migrateToLatest, MIGRATION_DIRECTORIES } from './migrate';
 export { isConnectionError } from './connection-errors';
 export { ensureServerDatabase, DatabaseUnavailableError } from './ensure-database';
