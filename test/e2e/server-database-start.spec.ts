@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
-import { testServerUrl } from '../support/test-database';
+import { testServerSocketUrl, testServerUrl } from '../support/test-database';
 
 const json = { 'content-type': 'application/json' };
 
@@ -82,6 +82,21 @@ describe('the service on a PostgreSQL server, at start', function () {
       ),
     );
     expect(signUps.map((response) => response.status)).to.deep.equal([201, 201, 201]);
+  });
+
+  it('reaches the server through its Unix socket, given as DATABASE_URL=postgres:///<db>?host=<folder>', async () => {
+    const name = `ul_socket_${randomBytes(4).toString('hex')}`;
+    databases.push(name);
+    const url = await testServerSocketUrl(name);
+    if (url === undefined) throw new Error('the test server has no Unix socket on this machine');
+    const service = await startServiceProcess({ DATABASE_URL: url });
+    running.push(service);
+    const response = await fetch(`${service.url}/api/v1/account/signup`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'via.socket', password: 'secret1' }) });
+    expect(response.status).to.equal(201);
+    const clients = await admin((client) =>
+      client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND client_addr IS NULL AND backend_type = 'client backend'", [name]),
+    );
+    expect(clients.rows[0]?.n, 'connections through the socket').to.be.greaterThan(0);
   });
 
   it("says in one line how to create a database its role may not create", async () => {

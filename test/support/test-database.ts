@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -18,6 +18,23 @@ let server: Promise<string> | undefined;
 let shared: Promise<Database> | undefined;
 let sharedUrl: string | undefined;
 const cleanups: Array<() => Promise<void>> = [];
+
+/**
+ * The same server through its Unix socket, as `postgres:///db?host=<folder>` (the form the
+ * README gives), or undefined where the server has no socket on this machine.
+ */
+export async function testServerSocketUrl(database: string): Promise<string | undefined> {
+  const tcp = new URL(await testServerUrl());
+  const folders = await withAdminClient(tcp.toString(), async (client) => {
+    const { rows } = await client.query<{ dirs: string }>("SELECT current_setting('unix_socket_directories') AS dirs");
+    return (rows[0]?.dirs ?? '').split(',').map((dir) => dir.trim().replace(/^"|"$/g, ''));
+  });
+  const folder = folders.find((dir) => dir.startsWith('/') && existsSync(path.join(dir, `.s.PGSQL.${tcp.port || 5432}`)));
+  if (folder === undefined) return undefined;
+  const params = new URLSearchParams({ host: folder, port: tcp.port || '5432', user: decodeURIComponent(tcp.username) });
+  if (tcp.password !== '') params.set('password', decodeURIComponent(tcp.password));
+  return `postgres:///${database}?${params.toString()}`;
+}
 
 /** A URL of this run's server whose role may create databases. */
 export function testServerUrl(): Promise<string> {
