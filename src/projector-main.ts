@@ -31,10 +31,15 @@ async function main(): Promise<void> {
   const health = await serveHealth(worker, logger);
   logger.info({ eventStore: settings.eventStore.kind }, 'projector started');
 
-  let signals = 0;
+  // A second signal forces the exit, except the copy of the first that npm forwards: one
+  // Ctrl-C reaches node from the terminal and again from npm, a few milliseconds apart.
+  let first: { signal: NodeJS.Signals; at: number } | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals > 1) process.exit(1);
+    if (first !== undefined) {
+      if (signal === first.signal && Date.now() - first.at < 1000) return;
+      process.exit(1);
+    }
+    first = { signal, at: Date.now() };
     logger.info({ signal }, 'projector stopping');
     (async () => {
       health?.close();

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
-import packageJson from '../../package.json';
 import { accountRoutes, type AccountHandlers } from '../features/account/adapters/account.routes';
 import { userRoutes, type UserHandlers } from '../features/user/adapters/user.routes';
 import type { Clock } from '../shared/clock';
+import { PROJECT_ROOT } from '../shared/project-root';
 import type { SessionResolver } from './authenticate';
 import { mountDocs } from './docs';
 import { errorMiddleware } from './error-middleware';
@@ -30,6 +32,10 @@ export interface AppDependencies {
   /** Defaults to this package's name and version. */
   apiInfo?: ApiInfo;
 }
+
+// Read at run time rather than imported: an imported package.json would be copied into dist/,
+// where it would pass for the project root (config/ and var/ are found beside package.json).
+const packageJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 
 const DEFAULT_INFO: ApiInfo = {
   title: packageJson.name,
