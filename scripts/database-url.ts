@@ -4,6 +4,7 @@
  * With DATABASE_URL set, that URL; otherwise the embedded PostgreSQL's, over TCP on 127.0.0.1,
  * with the password from its data folder (the port of the running server, else the configured one).
  */
+import 'reflect-metadata';
 import { ConfigError, loadSettings } from '../src/config/load-settings';
 import { dataDirOf } from '../src/service';
 import { EmbeddedPostgresStartError, embeddedDatabaseUrl } from '../src/shared/database';

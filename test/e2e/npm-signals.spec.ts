@@ -3,7 +3,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createServerDatabase, freshPgliteDataDir } from '../support/test-database';
+import { isAlive, readPostmasterPid } from '../../src/shared/database/embedded/postmaster-pid';
+import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -96,13 +97,13 @@ async function freePort(): Promise<number> {
 describe('npm start and npm run projector under signals', function () {
   this.timeout(120_000);
   let dataDir: string;
-  let database: { url: string; drop(): Promise<void> } | undefined;
+  let database: { url: string; drop(): Promise<void> };
   // Everything started, with the processes found under npm, so that a failed test leaves no orphan.
   const started: Array<{ run: NpmProcess; below: Array<{ pid: number }> }> = [];
 
   beforeEach(async () => {
-    dataDir = await freshPgliteDataDir();
-    database = process.env.DATABASE_URL ? await createServerDatabase(process.env.DATABASE_URL) : undefined;
+    dataDir = freshDataDir();
+    database = await createServerDatabase(await testServerUrl());
   });
 
   afterEach(async () => {
@@ -116,15 +117,15 @@ describe('npm start and npm run projector under signals', function () {
         }
       }
     }
-    await database?.drop();
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const databaseEnv = (): NodeJS.ProcessEnv => (database === undefined ? { DATA_DIR: dataDir } : { DATABASE_URL: database.url });
+  const serverEnv = (): NodeJS.ProcessEnv => ({ DATABASE_URL: database.url });
 
   /** `npm start` on a free port, waited for until /api/v1/health answers 200. */
-  async function npmStart(): Promise<NpmProcess & { url: string; pid: number }> {
-    const run = runNpm('start', { APP_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...databaseEnv() });
+  async function npmStart(databaseEnv: NodeJS.ProcessEnv = serverEnv()): Promise<NpmProcess & { url: string; pid: number }> {
+    const run = runNpm('start', { APP_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...databaseEnv });
     const entry = { run, below: [] as Array<{ pid: number }> };
     started.push(entry);
     let url = '';
@@ -153,7 +154,7 @@ describe('npm start and npm run projector under signals', function () {
     it(`${signal} sent to the npm process stops the service: it drains, exits, and the port no longer answers`, async () => {
       const service = await npmStart();
       const below = descendantsOf(service.pid);
-      expect(below.map(({ command }) => command).join('\n')).to.include('src/main.ts');
+      expect(below.map(({ command }) => command).join('\n')).to.include('dist/src/main.js');
 
       process.kill(service.pid, signal);
 
@@ -164,9 +165,11 @@ describe('npm start and npm run projector under signals', function () {
     });
   }
 
-  it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains once rather than forcing the exit', async () => {
-    const service = await npmStart();
+  it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it) drains once, then stops the embedded PostgreSQL', async () => {
+    const service = await npmStart({ DATA_DIR: dataDir });
     const below = descendantsOf(service.pid);
+    const postmaster = readPostmasterPid(`${dataDir}/postgres`);
+    expect(postmaster?.status).to.equal('ready');
 
     // npm forwards the signal to its child, which had it from the terminal already: node gets
     // it twice. The second copy must not count as the "second Ctrl-C" that forces an exit.
@@ -176,11 +179,12 @@ describe('npm start and npm run projector under signals', function () {
     await expectAllGone(below, service.output);
     expect(await answers(`${service.url}/api/v1/health`)).to.equal(false);
     expect(service.output()).to.include('shutting down').and.include('userledger stopped');
+    expect(isAlive(postmaster?.pid as number), 'the embedded PostgreSQL is stopped').to.equal(false);
   });
 
   it('SIGTERM sent to `npm run projector` stops the projector and its health port', async () => {
     const port = await freePort();
-    const projector = runNpm('projector', { APP_ENV: 'test', LOG_LEVEL: 'info', PROJECTOR_HEALTH_PORT: String(port), ...databaseEnv() });
+    const projector = runNpm('projector', { APP_ENV: 'test', LOG_LEVEL: 'info', PROJECTOR_HEALTH_PORT: String(port), ...serverEnv() });
     const entry = { run: projector, below: [] as Array<{ pid: number }> };
     started.push(entry);
     const health = `http://127.0.0.1:${port}/health`;

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, run by npm before any TypeScript support
+const { compile } = require('../../scripts/compile.js') as { compile(): unknown };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -11,9 +13,21 @@ export interface ServiceProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Runs a TypeScript entry point of the repository (src/main.ts, a script) as its own process. */
+let compiled = false;
+
+/**
+ * Runs an entry point of the repository (src/main.ts, a script) as its own process, the way its
+ * npm script does: the JavaScript that `scripts/compile.js` makes in dist/ (compiled once per
+ * test run). Test code (test/…) runs through the TypeScript runner.
+ */
 export function runTs(entry: string, args: readonly string[], env: NodeJS.ProcessEnv): ServiceProcess {
-  const child = spawn(process.execPath, ['-r', './scripts/register.js', entry, ...args], {
+  const fromTests = entry.startsWith('test/');
+  if (!fromTests && !compiled) {
+    compile();
+    compiled = true;
+  }
+  const command = fromTests ? ['-r', './scripts/register.js', entry] : [path.join('dist', entry.replace(/\.ts$/, '.js'))];
+  const child = spawn(process.execPath, [...command, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
