@@ -17,6 +17,7 @@ import { benchCatchUp } from './catch-up.bench';
 import { embeddedBenchDatabase, serverBenchDatabase, type BenchDatabase } from './bench-database';
 import { benchAppends } from './event-store.bench';
 import { benchHttp } from './http.bench';
+import { benchFootprint, printFootprint } from './footprint.bench';
 import { benchJwt } from './jwt.bench';
 import { benchUsersList } from './users-list.bench';
 import { measure, printTable, type Measurement } from './measure';
@@ -46,6 +47,7 @@ async function benchHashing(): Promise<Measurement[]> {
 }
 
 async function main(): Promise<void> {
+  const footprint = await benchFootprint();
   const rows: Measurement[] = [...benchJwt(), ...(await benchHashing())];
   const targets = [withUsers(await embeddedBenchDatabase(), 100_000)];
   const url = process.env.DATABASE_URL;
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\nuserledger benchmarks on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
   printTable(rows);
+  printFootprint(footprint);
 }
 
 main().catch((error: unknown) => {
