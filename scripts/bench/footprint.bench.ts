@@ -30,19 +30,7 @@ export async function benchFootprint(): Promise<Footprint[]> {
   compile();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-bench-footprint-'));
   const started = Date.now();
-  const service = spawn(process.execPath, [path.join('dist', 'src', 'main.js')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      APP_ENV: 'local',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      BOOTSTRAP_SUPER_ADMIN_USERNAME: ROOT.username,
-      BOOTSTRAP_SUPER_ADMIN_PASSWORD: ROOT.password,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const service = startService(COMPILED, dataDir);
   try {
     const url = await listening(service);
     const firstStartMs = Date.now() - started;
@@ -57,11 +45,85 @@ export async function benchFootprint(): Promise<Footprint[]> {
       { name: `memory after 300 mixed requests (${loaded.processes} processes, PSS)`, value: loaded.bytes / MB, unit: 'MB', limit: 300 },
     ];
   } finally {
-    const exited = new Promise((resolve) => service.once('exit', resolve));
-    service.kill('SIGTERM');
-    await exited;
+    await stop(service);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** How the service runs: compiled (what `npm start` runs after its swc step), or through ts-node. */
+const COMPILED = [path.join('dist', 'src', 'main.js')];
+const TYPESCRIPT_RUNNER = ['-r', './scripts/register.js', path.join('src', 'main.ts')];
+
+function startService(args: readonly string[], dataDir: string): ChildProcess {
+  return spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      APP_ENV: 'local',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      BOOTSTRAP_SUPER_ADMIN_USERNAME: ROOT.username,
+      BOOTSTRAP_SUPER_ADMIN_PASSWORD: ROOT.password,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+async function stop(service: ChildProcess): Promise<void> {
+  if (service.exitCode !== null) return;
+  const exited = new Promise((resolve) => service.once('exit', resolve));
+  service.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * `npm run bench -- start`: the compiled service against the TypeScript runner, `runs` warm
+ * starts each, taking turns on one initialised data folder: seconds from spawn until
+ * /api/v1/health answers, and the PSS of the whole tree (service and PostgreSQL) 3 s later.
+ */
+export async function benchStartModes(runs = 5): Promise<Footprint[]> {
+  if (process.platform !== 'linux') return [];
+  compile();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ul-bench-start-'));
+  const modes = [
+    { name: 'compiled, as `npm start` runs it (node dist/src/main.js)', args: COMPILED, starts: [] as number[], pss: [] as number[] },
+    { name: 'through ts-node (node -r ./scripts/register.js src/main.ts)', args: TYPESCRIPT_RUNNER, starts: [] as number[], pss: [] as number[] },
+  ];
+  try {
+    await stop(await warmUp(dataDir));
+    for (let run = 0; run < runs; run++) {
+      for (const mode of modes) {
+        const started = Date.now();
+        const service = startService(mode.args, dataDir);
+        try {
+          await listening(service);
+          mode.starts.push((Date.now() - started) / 1000);
+          await pause(3_000);
+          mode.pss.push(pssOfTree(service.pid as number).bytes / MB);
+        } finally {
+          await stop(service);
+        }
+      }
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return modes.flatMap((mode) => [
+    { name: `start, ${mode.name}, median of ${runs}`, value: median(mode.starts), unit: 's', limit: 10 },
+    { name: `memory idle, ${mode.name}, with PostgreSQL, median of ${runs}`, value: median(mode.pss), unit: 'MB', limit: 200 },
+  ]);
+}
+
+async function warmUp(dataDir: string): Promise<ChildProcess> {
+  const service = startService(COMPILED, dataDir);
+  await listening(service);
+  return service;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function listening(service: ChildProcess): Promise<string> {

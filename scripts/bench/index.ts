@@ -17,7 +17,7 @@ import { benchCatchUp } from './catch-up.bench';
 import { embeddedBenchDatabase, serverBenchDatabase, type BenchDatabase } from './bench-database';
 import { benchAppends } from './event-store.bench';
 import { benchHttp } from './http.bench';
-import { benchFootprint, printFootprint } from './footprint.bench';
+import { benchFootprint, benchStartModes, printFootprint } from './footprint.bench';
 import { benchJwt } from './jwt.bench';
 import { benchUsersList } from './users-list.bench';
 import { measure, printTable, type Measurement } from './measure';
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
   printFootprint(footprint);
 }
 
-main().catch((error: unknown) => {
+const command = process.argv[2];
+const run = command === 'start' ? async () => printFootprint(await benchStartModes()) : main;
+
+run().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });
