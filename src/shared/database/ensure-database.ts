@@ -9,6 +9,8 @@ export class DatabaseUnavailableError extends Error {
 
 const INVALID_CATALOG = '3D000';
 const DUPLICATE_DATABASE = '42P04';
+/** Two CREATE DATABASE of one name at the same instant: the loser meets the catalog's unique index. */
+const UNIQUE_VIOLATION = '23505';
 const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
@@ -30,7 +32,7 @@ export async function ensureServerDatabase(url: string): Promise<void> {
   try {
     await withClient(maintenance.toString(), (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
   } catch (error) {
-    if (codeOf(error) === DUPLICATE_DATABASE) return;
+    if (codeOf(error) === DUPLICATE_DATABASE || codeOf(error) === UNIQUE_VIOLATION) return;
     if (codeOf(error) === INSUFFICIENT_PRIVILEGE) {
       throw new DatabaseUnavailableError(
         `The database '${name}' does not exist at ${target}, and its role may not create it: create it (createdb ${name}) or point DATABASE_URL at one that exists.`,
