@@ -1,18 +1,10 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
+import { freePort } from '../support/free-port';
 
 const json = { 'content-type': 'application/json' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** `npm run eventstoredb:test-server -- --port N`, waited for until it prints its connection string. */
 async function startDoubleProcess(): Promise<ServiceProcess & { connectionString: string }> {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { isAlive, readPostmasterPid } from '../../src/shared/database/embedded/postmaster-pid';
 import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
+import { freePort } from '../support/free-port';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -77,14 +77,6 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

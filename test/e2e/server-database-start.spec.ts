@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { testServerSocketUrl, testServerUrl } from '../support/test-database';
+import { freePort } from '../support/free-port';
 
 const json = { 'content-type': 'application/json' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: await testServerUrl() });

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { isConnectionError } from '../../../../src/shared/database/connection-errors';
@@ -8,17 +7,9 @@ import { openDatabase } from '../../../../src/shared/database/open-database';
 import { EventStoreUnavailableError } from '../../../../src/shared/event-store/event-store';
 import { PgEventStore } from '../../../../src/shared/event-store/pg/pg-event-store';
 import { openTestDatabase, serverTestDatabaseUrl } from '../../../support/test-database';
+import { freePort } from '../../../support/free-port';
 import { rejection } from '../event-store.contract';
 import { anEvent, aStream } from '../event-store/event-fixtures';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address !== 'object') throw new Error('no port');
-  return address.port;
-}
 
 describe('Database', () => {
   let db: Database;
@@ -48,7 +39,7 @@ describe('Database', () => {
   describe('when PostgreSQL cannot be reached', () => {
     for (const kind of ['server', 'embedded-attached'] as const) {
       it(`reports a connection error (${kind})`, async () => {
-        const port = await closedPort();
+        const port = await freePort();
         const unreachable = kind === 'server'
           ? await openDatabase({ kind, url: `postgres://postgres@127.0.0.1:${port}/postgres` })
           : await openDatabase({ kind, dataDir: '/nowhere', connection: { host: '127.0.0.1', port, user: 'postgres', password: 'x', database: 'userledger' } });
