@@ -1,5 +1,7 @@
 // The read side's public surface for the composition root and scripts.
-export type { Processor, Projection } from './projection';
+export type { Processor, ProjectionDefinition } from './projection';
+export { versionTable } from './projection';
+export { ProjectionVersions, type VersionRecord } from './projection-versions';
 export { ProjectionWorker, type ProjectionWorkerOptions } from './worker';
 export { ProjectionPositions, type WaitOptions } from './projection-positions';
 export { CheckpointStore, CheckpointConflictError, type Lease } from './checkpoint-store';
@@ -10,4 +12,4 @@ export { InvalidCursorError } from './users/users-cursor';
 export { userSessionsProjection } from './user-sessions/user-sessions.projection';
 export { PgUserSessionsIndex } from './user-sessions/user-sessions.reader';
 export { endSessionsOnUserDeactivatedProcessor } from './user-sessions/end-sessions-processor';
-export { claimReadModelsForLog, ReadModelsFromAnotherLogError, LOG_IDENTITY_STREAM } from './read-model-source';
+export { checkReadModelsLog, claimReadModelsForLog, ReadModelsFromAnotherLogError, LOG_IDENTITY_STREAM } from './read-model-source';

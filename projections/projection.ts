@@ -2,16 +2,51 @@ import type { Knex } from 'knex';
 import type { EventFilter, RecordedEvent } from '../src/shared/event-store/event-store';
 
 /**
- * A read model the worker keeps up to date: each batch of events is applied inside the same
- * transaction that moves the projection's checkpoint, so rows and checkpoint never disagree.
+ * A read model, in versions: version N lives in the table `<name>_vN`, with a checkpoint row of
+ * the same name, and the API reads whichever version `projection_versions` says is live,
+ * through the views the read table names. A rebuild fills the next version beside the live one.
  */
-export interface Projection {
-  /** Checkpoint and lease name; by convention the versioned table name, e.g. `users_v1`. */
+export interface ProjectionDefinition {
+  /** The projection's name everywhere (CLI, status, metrics): `users`. */
   readonly name: string;
-  /** Server-side filter; the checkpoint still advances over events it skips. */
+  /**
+   * Server-side filter: the store sends only these events; the checkpoint still advances over
+   * the rest. An event type the projection does not know (a newer writer's) is skipped by its
+   * fold, so a read model never stalls on one.
+   */
   readonly filter?: EventFilter;
-  /** Must be idempotent: after a crash between commit and acknowledgement a batch comes again. */
-  apply(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<void>;
+  readonly table: ReadTable;
+  /**
+   * Folds a batch into `table` inside the batch's transaction (rows and count; the worker moves
+   * the checkpoint). Must be idempotent: after a crash between commit and acknowledgement a
+   * batch comes again. Throws for an event it cannot apply: the worker retries, then stops there.
+   */
+  apply(trx: Knex.Transaction, table: string, events: readonly RecordedEvent[]): Promise<void>;
+}
+
+/** The DDL and the bookkeeping of one version's table. */
+export interface ReadTable {
+  /** Creates the table (and its count row) without the secondary indexes: a rebuild loads faster without them. */
+  create(trx: Knex.Transaction, table: string): Promise<void>;
+  /** The indexes the readers need, made once the bulk load is done. Idempotent. */
+  createIndexes(trx: Knex.Transaction, table: string): Promise<void>;
+  drop(trx: Knex.Transaction, table: string): Promise<void>;
+  /** Empties the table and its count, for a reset. */
+  truncate(trx: Knex.Transaction, table: string): Promise<void>;
+  /**
+   * The views, named after the projection, that expose its live version to readers, as
+   * `CREATE OR REPLACE VIEW` statements (`users` and `users_count` for the users list).
+   */
+  views(name: string, table: string): readonly string[];
+  /** What `verify` compares: the key column and the other columns, as SQL expressions of the row. */
+  readonly comparison: { readonly key: string; readonly columns: readonly string[] };
+  /** The maintained row count the readers use instead of COUNT(*), when the table keeps one. */
+  readonly counted: boolean;
+}
+
+/** The table and checkpoint name of a version. */
+export function versionTable(name: string, version: number): string {
+  return `${name}_v${version}`;
 }
 
 /**

@@ -52,3 +52,16 @@ async function logIdOf(eventStore: EventStore, now: Date): Promise<string> {
   }
   throw new Error(`The stream '${LOG_IDENTITY_STREAM}' exists but names no log id.`);
 }
+
+/**
+ * Checks, again, that the event store still serves the log the read tables came from: an
+ * EventStoreDB restarted empty, or replaced, keeps its address but not its log, and the
+ * checkpoints would point past every position of the new one. Throws ReadModelsFromAnotherLogError.
+ */
+export async function checkReadModelsLog(db: Database, eventStore: EventStore): Promise<void> {
+  const row = (await db.knex('read_model_source').where({ id: 1 }).first('log_id')) as { log_id: string } | undefined;
+  if (row === undefined) return;
+  const [first] = await eventStore.readStream(LOG_IDENTITY_STREAM, { maxCount: 1 });
+  const logId = (first?.data as { logId?: unknown } | undefined)?.logId;
+  if (logId !== row.log_id) throw new ReadModelsFromAnotherLogError(row.log_id, typeof logId === 'string' ? logId : 'none: the log is empty or new');
+}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { EventFilter, RecordedEvent } from '../src/shared/event-store/event-store';
-import type { Projection } from './projection';
+import type { ProjectionDefinition, ReadTable } from './projection';
 
 /** A row that changed in a batch: `before` as loaded, `after` as folded (null: no row). */
 export interface RowChange<Row> {
@@ -9,10 +9,10 @@ export interface RowChange<Row> {
   readonly after: Row | null;
 }
 
-/** The thin knex side of a keyed read model. */
-export interface RowTable<Row> {
-  load(trx: Knex.Transaction, keys: readonly string[]): Promise<ReadonlyMap<string, Row>>;
-  save(trx: Knex.Transaction, changes: readonly RowChange<Row>[]): Promise<void>;
+/** The thin SQL side of a keyed read model, for any version's table. */
+export interface RowTable<Row> extends ReadTable {
+  load(trx: Knex.Transaction, table: string, keys: readonly string[]): Promise<ReadonlyMap<string, Row>>;
+  save(trx: Knex.Transaction, table: string, changes: readonly RowChange<Row>[]): Promise<void>;
 }
 
 export interface RowProjectionSpec<Row> {
@@ -46,17 +46,21 @@ export function foldBatch<Row>(
   return changes;
 }
 
-/** A projection of one row per key (a stream), read and written in batches. */
-export function rowProjection<Row>(spec: RowProjectionSpec<Row>): Projection {
+/**
+ * A projection of one row per key (a stream), folded a batch at a time: the batch's rows are
+ * loaded in one statement, evolved in memory, and written back in one set-based statement.
+ */
+export function rowProjection<Row>(spec: RowProjectionSpec<Row>): ProjectionDefinition {
   return {
     name: spec.name,
     ...(spec.filter === undefined ? {} : { filter: spec.filter }),
-    async apply(trx, events) {
+    table: spec.table,
+    async apply(trx, table, events) {
       const keys = [...new Set(events.map(spec.keyOf).filter((key): key is string => key !== undefined))];
       if (keys.length === 0) return;
-      const loaded = await spec.table.load(trx, keys);
+      const loaded = await spec.table.load(trx, table, keys);
       const changes = foldBatch(loaded, events, spec.keyOf, spec.evolve);
-      if (changes.length > 0) await spec.table.save(trx, changes);
+      if (changes.length > 0) await spec.table.save(trx, table, changes);
     },
   };
 }

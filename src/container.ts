@@ -1,6 +1,7 @@
 import { container, type DependencyContainer } from 'tsyringe';
 import {
   CheckpointStore,
+  checkReadModelsLog,
   PgUserDirectoryReader,
   PgUserSessionsIndex,
   ProjectionPositions,
@@ -105,7 +106,7 @@ export function buildProjectionWorker(
     logger: infrastructure.logger.child({ component: 'projector' }),
     projections: [usersProjection(), userSessionsProjection()],
     processors: [endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated))],
-    leaseTtlMs: 10_000,
+    checkLog: () => checkReadModelsLog(database, infrastructure.eventStore),
     // Only one process owns an embedded data folder at a time, so after a crash the restarted
     // owner may retake its own lease at once (taking it still changes the fencing token). A
     // process attached to another's embedded database keeps a lease owner of its own.

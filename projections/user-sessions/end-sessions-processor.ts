@@ -1,6 +1,6 @@
 import type { EndSessionsOnUserDeactivated } from '../../src/features/account/index';
 import type { Processor } from '../projection';
-import { USER_SESSIONS_TABLE } from './user-sessions.table';
+import { USER_SESSIONS } from './user-sessions.table';
 
 export interface EndSessionsProcessorOptions {
   readonly name?: string;
@@ -19,7 +19,7 @@ export function endSessionsOnUserDeactivatedProcessor(
   return {
     name: options.name ?? 'end-sessions-on-user-deactivated',
     filter: { eventTypePrefixes: ['UserDeactivated'] },
-    waitFor: [options.sessionsProjection ?? USER_SESSIONS_TABLE],
+    waitFor: [options.sessionsProjection ?? USER_SESSIONS],
     handle: (event) => reaction.handle(event),
   };
 }

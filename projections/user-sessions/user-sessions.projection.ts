@@ -1,22 +1,24 @@
 import type { RecordedEvent } from '../../src/shared/event-store/event-store';
-import type { Projection } from '../projection';
+import type { ProjectionDefinition } from '../projection';
 import { rowProjection } from '../row-projection';
-import { evolveUserSessionRow, sessionIdOf } from './user-sessions.projector';
-import { USER_SESSIONS_TABLE, userSessionsTable } from './user-sessions.table';
+import { evolveUserSessionRow, SESSION_EVENT_TYPES, sessionIdOf } from './user-sessions.projector';
+import { USER_SESSIONS, userSessionsTable } from './user-sessions.table';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A start whose user id the uuid column cannot hold would stall the projection, so it is skipped. */
+/** A start whose user id the uuid column cannot hold is refused, and stops the projection at it. */
 function keyOf(event: RecordedEvent): string | undefined {
-  if (event.type === 'SessionStarted' && !UUID.test(String((event.data as { userId?: unknown }).userId))) return undefined;
+  if (event.type === 'SessionStarted' && !UUID.test(String((event.data as { userId?: unknown }).userId))) {
+    throw new Error(`SessionStarted names no user id the sessions table can hold: ${JSON.stringify((event.data as { userId?: unknown }).userId)}`);
+  }
   return sessionIdOf(event);
 }
 
-/** Sessions per user (`user_sessions_v1`), folded from `session-<id>` streams. */
-export function userSessionsProjection(): Projection {
+/** Sessions per user (`user_sessions`), folded from session streams. */
+export function userSessionsProjection(name = USER_SESSIONS): ProjectionDefinition {
   return rowProjection({
-    name: USER_SESSIONS_TABLE,
-    filter: { streamNamePrefixes: ['session-'] },
+    name,
+    filter: { eventTypePrefixes: SESSION_EVENT_TYPES },
     keyOf,
     evolve: evolveUserSessionRow,
     table: userSessionsTable,

@@ -11,11 +11,10 @@ export interface UserSessionRow {
   readonly last_revision: bigint;
 }
 
-const HANDLED: ReadonlySet<string> = new Set<AuthSessionEvent['type']>([
-  'SessionStarted',
-  'SessionExtended',
-  'SessionEnded',
-]);
+/** The only events the index reads; the store filters on them. */
+export const SESSION_EVENT_TYPES: readonly AuthSessionEvent['type'][] = ['SessionStarted', 'SessionExtended', 'SessionEnded'];
+
+const HANDLED: ReadonlySet<string> = new Set<string>(SESSION_EVENT_TYPES);
 
 export function isSessionEvent(event: { readonly type: string }): boolean {
   return HANDLED.has(event.type);

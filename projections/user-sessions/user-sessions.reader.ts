@@ -2,7 +2,7 @@ import type { UserSessionsIndex } from '../../src/features/account/index';
 import type { Database } from '../../src/shared/database/database';
 import type { Clock } from '../../src/shared/clock';
 import { systemClock } from '../../src/shared/clock';
-import { USER_SESSIONS_TABLE } from './user-sessions.table';
+import { USER_SESSIONS_VIEW } from './user-sessions.table';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,11 +11,13 @@ export class PgUserSessionsIndex implements UserSessionsIndex {
   constructor(
     private readonly db: Pick<Database, 'knex'>,
     private readonly clock: Clock = systemClock,
+    /** The view of the projection's live version (another name in tests). */
+    private readonly view: string = USER_SESSIONS_VIEW,
   ) {}
 
   async liveSessionIds(userId: string): Promise<string[]> {
     if (!UUID.test(userId)) return [];
-    const rows: { session_id: string }[] = await this.db.knex(USER_SESSIONS_TABLE)
+    const rows: { session_id: string }[] = await this.db.knex(this.view)
         .select('session_id')
         .where({ user_id: userId, ended: false })
         .andWhere('expires_at', '>', this.clock.now().toISOString())

@@ -1,6 +1,6 @@
 import type { ReadModelFreshness } from '../../src/features/user/index';
 import type { ProjectionPositions } from '../projection-positions';
-import { USERS_TABLE } from './users.table';
+import { USERS } from './users.table';
 
 export interface UsersFreshnessOptions {
   /** Caps every wait, so operators (and tests) can shorten the query's bound. */
@@ -19,6 +19,6 @@ export class UsersReadModelFreshness implements ReadModelFreshness {
 
   waitUntilPassed(position: bigint, timeoutMs: number): Promise<boolean> {
     const bound = Math.min(timeoutMs, this.options.maxWaitMs ?? timeoutMs);
-    return this.positions.waitUntilPassed(USERS_TABLE, position, { timeoutMs: Math.max(0, bound) });
+    return this.positions.waitUntilPassed(USERS, position, { timeoutMs: Math.max(0, bound) });
   }
 }

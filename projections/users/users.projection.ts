@@ -1,31 +1,34 @@
 import type { RecordedEvent } from '../../src/shared/event-store/event-store';
-import type { Projection } from '../projection';
+import type { ProjectionDefinition } from '../projection';
 import { rowProjection } from '../row-projection';
-import { evolveUserRow, userIdOf } from './users.projector';
-import { USERS_TABLE, usersTable } from './users.table';
+import { evolveUserRow, USER_LIST_EVENT_TYPES, userIdOf } from './users.projector';
+import { USERS, usersTable } from './users.table';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLES: readonly unknown[] = ['super_admin', 'admin', 'user'];
 
 /**
- * A value the table cannot hold (an id that is no uuid, a role outside the enum) would fail
- * the batch on every retry and stall the projection for ever, so such events are skipped.
+ * The row an event is about. An event of the list whose values the table cannot hold (an id
+ * that is no uuid, a role outside the enum) is refused: the worker retries it, then stops the
+ * projection at it, named in its status, rather than skipping it unseen.
  */
 function keyOf(event: RecordedEvent): string | undefined {
   const id = userIdOf(event);
-  if (id === undefined || !UUID.test(id)) return undefined;
+  if (id === undefined) return undefined;
+  if (typeof id !== 'string' || !UUID.test(id)) throw new Error(`${event.type} names no user id the users table can hold: ${JSON.stringify(id)}`);
   if (event.type === 'UserCreated') {
     const { username, role } = event.data as { username?: unknown; role?: unknown };
-    if (typeof username !== 'string' || !ROLES.includes(role)) return undefined;
+    if (typeof username !== 'string') throw new Error(`UserCreated has no username: ${JSON.stringify(username)}`);
+    if (!ROLES.includes(role)) throw new Error(`UserCreated has a role the users table cannot hold: ${JSON.stringify(role)}`);
   }
   return id.toLowerCase();
 }
 
-/** The users list read model (`users_v1`), folded from `user-<id>` streams. */
-export function usersProjection(): Projection {
+/** The users list (`users`, read through the view of the same name), folded from user streams. */
+export function usersProjection(name = USERS): ProjectionDefinition {
   return rowProjection({
-    name: USERS_TABLE,
-    filter: { streamNamePrefixes: ['user-'] },
+    name,
+    filter: { eventTypePrefixes: USER_LIST_EVENT_TYPES },
     keyOf,
     evolve: evolveUserRow,
     table: usersTable,

@@ -27,14 +27,17 @@ type UserListEvent =
   | UserDeactivated
   | UserCreationAbandoned;
 
-const HANDLED: ReadonlySet<string> = new Set<UserListEvent['type']>([
+/** The only events the list reads: the store filters on them, so password changes never reach the fold. */
+export const USER_LIST_EVENT_TYPES: readonly UserListEvent['type'][] = [
   'UserCreated',
   'AdminGranted',
   'AdminRevoked',
   'UserActivated',
   'UserDeactivated',
   'UserCreationAbandoned',
-]);
+];
+
+const HANDLED: ReadonlySet<string> = new Set<string>(USER_LIST_EVENT_TYPES);
 
 export function isUserListEvent(event: { readonly type: string }): boolean {
   return HANDLED.has(event.type);

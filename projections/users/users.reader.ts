@@ -4,7 +4,7 @@ import { ValidationError } from '../../src/shared/errors';
 import type { UserDirectoryReader, UserListPage, UserListQuery } from '../../src/features/user/index';
 import { decodeCursor, encodeCursor } from './users-cursor';
 import type { SortKey } from './users-cursor';
-import { USERS_COUNT, USERS_TABLE } from './users.table';
+import { USERS_COUNT_VIEW, USERS_VIEW } from './users.table';
 
 const SORTABLE_FIELDS = ['id', 'username', 'role', 'is_active'] as const;
 type SortableField = (typeof SORTABLE_FIELDS)[number];
@@ -18,7 +18,7 @@ interface PageRow {
 }
 
 /**
- * The users list from `users_v1`. Offset pages as the original has them, and keyset pages
+ * The users list from the live version's view (`users`). Offset pages as the original has them, and keyset pages
  * (`cursor`) that stay fast at any depth; both order by the field, then by id, so the two
  * kinds of page agree. The total comes from the maintained count in the same statement.
  */
@@ -38,7 +38,6 @@ export class PgUserDirectoryReader implements UserDirectoryReader {
     if (after !== undefined) bindings.push(...(field === 'id' ? [after.id] : [after.key, after.id]));
     bindings.push(limit + 1);
     if (paging === 'offset') bindings.push(Math.floor(query.offset));
-    bindings.push(USERS_COUNT);
     const rows = await this.db.query<PageRow>(pageSql(field, direction, paging), bindings);
 
     const total = rows[0] === undefined ? 0 : Number(rows[0].total);
@@ -69,7 +68,7 @@ const PAGE_SQL = new Map<string, string>();
 /**
  * The page and the total in one statement, one text per field, direction and kind of page
  * (24 in all), built once: the list runs on every request and knex's builder cost more than
- * the query. Bindings: the cursor's key and id (cursor pages), limit, offset (offset pages), count name.
+ * the query. Bindings: the cursor's key and id (cursor pages), limit, offset (offset pages).
  */
 function pageSql(field: SortableField, direction: 'asc' | 'desc', paging: Paging): string {
   const cacheKey = `${field} ${direction} ${paging}`;
@@ -80,9 +79,9 @@ function pageSql(field: SortableField, direction: 'asc' | 'desc', paging: Paging
     const op = direction === 'asc' ? '>' : '<';
     // Rows strictly after the cursor: a row-value comparison the (field, id) index serves.
     const where = paging !== 'cursor' ? '' : field === 'id' ? ` where "id" ${op} ?` : ` where ("${field}", "id") ${op} (?, ?)`;
-    const page = `select "id", "username", "role", "is_active" from "${USERS_TABLE}"${where} order by ${order('')} limit ?${paging === 'offset' ? ' offset ?' : ''}`;
-    sql = `select "c"."value" as "total", "p"."id", "p"."username", "p"."role", "p"."is_active" from "read_model_counts" as "c" `
-      + `LEFT JOIN LATERAL (${page}) AS p ON true where "c"."name" = ? order by ${order('"p".')}`;
+    const page = `select "id", "username", "role", "is_active" from "${USERS_VIEW}"${where} order by ${order('')} limit ?${paging === 'offset' ? ' offset ?' : ''}`;
+    sql = `select "c"."value" as "total", "p"."id", "p"."username", "p"."role", "p"."is_active" from "${USERS_COUNT_VIEW}" as "c" `
+      + `LEFT JOIN LATERAL (${page}) AS p ON true order by ${order('"p".')}`;
     PAGE_SQL.set(cacheKey, sql);
   }
   return sql;

@@ -3,9 +3,10 @@ import type { Role } from '../../src/features/user/domain/roles';
 import type { RowChange, RowTable } from '../row-projection';
 import type { UserRow } from './users.projector';
 
-export const USERS_TABLE = 'users_v1';
-/** Key of the users count in `read_model_counts`, kept in the same transaction as the rows. */
-export const USERS_COUNT = 'users_v1';
+/** The projection's name, and the views (named after it) through which the API reads its live version. */
+export const USERS = 'users';
+export const USERS_VIEW = USERS;
+export const USERS_COUNT_VIEW = `${USERS}_count`;
 
 interface StoredUserRow {
   id: string;
@@ -23,29 +24,77 @@ const fromStored = (row: StoredUserRow): UserRow => ({
   last_revision: BigInt(row.last_revision),
 });
 
-const toStored = (row: UserRow): Record<string, unknown> => ({
-  id: row.id,
-  username: row.username,
-  role: row.role,
-  is_active: row.is_active,
-  last_revision: row.last_revision.toString(),
-});
-
+/**
+ * Every version of the users list: `role` is the shared `user_role` enum (declared super_admin,
+ * admin, user, so that it sorts in the original's order); every sortable column has an index
+ * ending in `id`, the unique tie-break that keyset pages need, and each serves both directions.
+ * Rows are written from arrays (`unnest`), one statement per batch whatever its size.
+ */
 export const usersTable: RowTable<UserRow> = {
-  async load(trx, ids) {
-    const rows: StoredUserRow[] = await trx(USERS_TABLE)
-      .select('id', 'username', 'role', 'is_active', 'last_revision')
-      .whereIn('id', ids as string[]);
+  counted: true,
+  comparison: { key: 'id', columns: ['username', 'role::text', 'is_active', 'last_revision'] },
+
+  async create(trx, table) {
+    await trx.raw(`CREATE TABLE IF NOT EXISTS ${table} (
+      id uuid PRIMARY KEY,
+      username text NOT NULL,
+      role user_role NOT NULL,
+      is_active boolean NOT NULL,
+      last_revision bigint NOT NULL
+    )`);
+    await trx.raw('INSERT INTO read_model_counts (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING', [table]);
+  },
+
+  async createIndexes(trx, table) {
+    for (const column of ['username', 'role', 'is_active']) {
+      await trx.raw(`CREATE INDEX IF NOT EXISTS ${table}_${column}_id ON ${table} (${column}, id)`);
+    }
+  },
+
+  async drop(trx, table) {
+    await trx.raw(`DROP TABLE IF EXISTS ${table}`);
+    await trx.raw('DELETE FROM read_model_counts WHERE name = ?', [table]);
+  },
+
+  async truncate(trx, table) {
+    await trx.raw(`TRUNCATE ${table}`);
+    await trx.raw('UPDATE read_model_counts SET value = 0 WHERE name = ?', [table]);
+  },
+
+  views: (name, table) => [
+    `CREATE OR REPLACE VIEW ${name} AS SELECT id, username, role, is_active, last_revision FROM ${table}`,
+    `CREATE OR REPLACE VIEW ${name}_count AS SELECT value FROM read_model_counts WHERE name = '${table}'`,
+  ],
+
+  async load(trx, table, ids) {
+    const { rows } = (await trx.raw(
+      `SELECT id, username, role, is_active, last_revision FROM ${table} WHERE id = ANY(?::uuid[])`,
+      [ids as string[]],
+    )) as { rows: StoredUserRow[] };
     return new Map(rows.map((row) => [row.id, fromStored(row)]));
   },
 
-  async save(trx, changes) {
-    const upserts = changes.flatMap((change) => (change.after === null ? [] : [toStored(change.after)]));
+  async save(trx, table, changes) {
+    const upserts = changes.flatMap((change) => (change.after === null ? [] : [change.after]));
     const deletes = changes.filter((change) => change.after === null).map((change) => change.key);
-    if (upserts.length > 0) await trx(USERS_TABLE).insert(upserts).onConflict('id').merge();
-    if (deletes.length > 0) await trx(USERS_TABLE).whereIn('id', deletes).delete();
+    if (upserts.length > 0) {
+      await trx.raw(
+        `INSERT INTO ${table} (id, username, role, is_active, last_revision)
+         SELECT * FROM unnest(?::uuid[], ?::text[], ?::user_role[], ?::boolean[], ?::bigint[])
+         ON CONFLICT (id) DO UPDATE SET username = excluded.username, role = excluded.role,
+           is_active = excluded.is_active, last_revision = excluded.last_revision`,
+        [
+          upserts.map((row) => row.id),
+          upserts.map((row) => row.username),
+          upserts.map((row) => row.role),
+          upserts.map((row) => row.is_active),
+          upserts.map((row) => row.last_revision.toString()),
+        ],
+      );
+    }
+    if (deletes.length > 0) await trx.raw(`DELETE FROM ${table} WHERE id = ANY(?::uuid[])`, [deletes]);
     const delta = countDelta(changes);
-    if (delta !== 0) await trx('read_model_counts').where({ name: USERS_COUNT }).increment('value', delta);
+    if (delta !== 0) await trx.raw('UPDATE read_model_counts SET value = value + ? WHERE name = ?', [delta, table]);
   },
 };
 
@@ -60,8 +109,6 @@ export function countDelta<Row>(changes: readonly RowChange<Row>[]): number {
 }
 
 export async function readUsersCount(q: Knex | Knex.Transaction): Promise<number> {
-  const row = (await q('read_model_counts').where({ name: USERS_COUNT }).first('value')) as
-    | { value: string | number }
-    | undefined;
+  const row = (await q(USERS_COUNT_VIEW).first('value')) as { value: string | number } | undefined;
   return row === undefined ? 0 : Number(row.value);
 }

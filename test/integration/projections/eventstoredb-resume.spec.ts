@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import type { Projection } from '../../../projections/projection';
-import { usersProjection } from '../../../projections/users/users.projection';
 import { ProjectionWorker } from '../../../projections/worker';
 import type { Database } from '../../../src/shared/database/database';
 import type { EventData, RecordedEvent } from '../../../src/shared/event-store/event-store';
@@ -9,7 +7,7 @@ import { EventStoreDbEventStore } from '../../../src/shared/event-store/eventsto
 import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../support/eventstoredb-double';
 import { openTestDatabase } from '../../support/test-database';
 import { gate } from '../features/interceptable-store';
-import { capturingLogger, createUser, event, eventually, GatedEventStore, usersCount, usersRows } from './fixtures';
+import { capturingLogger, createUser, event, eventually, GatedEventStore, testUsersProjection, usersCount, usersRows } from './fixtures';
 
 /**
  * A subscription whose connection is lost mid-catch-up (the server killed and restarted, or
@@ -100,10 +98,9 @@ describe('EventStoreDB subscriptions across a lost connection', function () {
 
   it('the projector, interrupted mid-catch-up, folds every user exactly once and its checkpoint reaches the end', async () => {
     const db: Database = await openTestDatabase();
-    const projection: Projection = { ...usersProjection(), name: `users_v1:esdb-${randomUUID()}` };
+    const projection = testUsersProjection();
     const users = [];
     for (let i = 0; i < 120; i++) users.push(await createUser(store, { role: i % 2 === 0 ? 'user' : 'admin' }));
-    const countBefore = await usersCount(db);
     const gated = new GatedEventStore(store);
     gated.hold();
     const worker = new ProjectionWorker({
@@ -126,10 +123,10 @@ describe('EventStoreDB subscriptions across a lost connection', function () {
       await double.start();
       const last = users[users.length - 1]!.position;
       expect(await worker.waitUntilPassed(projection.name, last, 20_000)).to.equal(true);
-      const rows = await usersRows(db, users.map((u) => u.id));
+      const rows = await usersRows(db, users.map((u) => u.id), `${projection.name}_v1`);
       expect(rows.map((r) => r.id)).to.deep.equal(users.map((u) => u.id).sort());
       expect(rows.every((r) => r.last_revision === '0')).to.equal(true);
-      expect((await usersCount(db)) - countBefore).to.equal(users.length);
+      expect(await usersCount(db, `${projection.name}_v1`)).to.equal(users.length);
     } finally {
       await worker.stop();
     }

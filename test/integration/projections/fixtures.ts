@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import type { ProjectionDefinition, ReadTable } from '../../../projections/projection';
+import { usersProjection } from '../../../projections/users/users.projection';
 import type { Database } from '../../../src/shared/database/database';
 import type {
   EventData,
+  EventFilter,
   EventStore,
   GlobalPosition,
   RecordedEvent,
@@ -66,23 +69,51 @@ export interface StoredUser {
   last_revision: string;
 }
 
-export async function usersRows(db: Database, ids: readonly string[]): Promise<StoredUser[]> {
-  return db.knex('users_v1').select('id', 'username', 'role', 'is_active', 'last_revision').whereIn('id', ids as string[]).orderBy('id');
+/** Rows of the users list as a table (a version's, or the live view `users`) holds them. */
+export async function usersRows(db: Database, ids: readonly string[], table = 'users'): Promise<StoredUser[]> {
+  return db.knex(table).select('id', 'username', 'role', 'is_active', 'last_revision').whereIn('id', ids as string[]).orderBy('id');
 }
 
-export async function usersCount(db: Database): Promise<number> {
-  const row = (await db.knex('read_model_counts').where({ name: 'users_v1' }).first('value')) as { value: string };
+/** The maintained count of a users table (a version's name, e.g. `users_v1`), or of the live one. */
+export async function usersCount(db: Database, table?: string): Promise<number> {
+  const row = (table === undefined
+    ? await db.knex('users_count').first('value')
+    : await db.knex('read_model_counts').where({ name: table }).first('value')) as { value: string };
   return Number(row.value);
 }
+
+/** The users projection under a name of its own (own tables, views, checkpoints and lease). */
+export function testUsersProjection(): ProjectionDefinition {
+  return usersProjection(`users_t${randomBytes(6).toString('hex')}`);
+}
+
+/** A table-less read model: a projection whose apply the test writes, under a fresh name. */
+export function testProjection(prefix: string, spec: Pick<ProjectionDefinition, 'apply'> & { filter?: EventFilter }): ProjectionDefinition {
+  return { name: `${prefix}_${randomBytes(6).toString('hex')}`, table: NO_TABLE, ...spec };
+}
+
+const NO_TABLE: ReadTable = {
+  counted: false,
+  comparison: { key: 'key', columns: [] },
+  create: async () => undefined,
+  createIndexes: async () => undefined,
+  drop: async () => undefined,
+  truncate: async () => undefined,
+  views: () => [],
+};
 
 export interface CheckpointRow {
   position: string | null;
   lease_owner: string | null;
   lease_token: string;
+  stopped_reason: string | null;
 }
 
+/** The checkpoint row of a reaction, or of a projection's live version (by its name). */
 export async function checkpointRow(db: Database, name: string): Promise<CheckpointRow | undefined> {
-  return db.knex('projection_checkpoints').where({ name }).first('position', 'lease_owner', 'lease_token');
+  const version = (await db.knex('projection_versions').where({ name }).first('live_version')) as { live_version: number } | undefined;
+  const row = version === undefined ? name : `${name}_v${version.live_version}`;
+  return db.knex('projection_checkpoints').where({ name: row }).first('position', 'lease_owner', 'lease_token', 'stopped_reason');
 }
 
 /** Polls until the condition holds; fails the test with `what` after the timeout. */

@@ -42,8 +42,8 @@ describe('end-sessions-on-user-deactivated processor with the sessions index', (
     await store.append(`user-${user.id}`, [event('UserDeactivated', { userId: user.id, deactivatedAt: iso(-30_000) })]);
     await start(late, iso(-1_000));
 
-    const index = new PgUserSessionsIndex(db);
-    const sessions = { ...userSessionsProjection(), name: `user_sessions_v1:test-${randomUUID()}` };
+    const sessions = userSessionsProjection(`user_sessions_t${randomUUID().slice(0, 8)}`);
+    const index = new PgUserSessionsIndex(db, undefined, sessions.name);
     const scope = container.createChildContainer();
     scope.register(EVENT_STORE, { useValue: store });
     scope.register(USER_SESSIONS_INDEX, { useValue: index });

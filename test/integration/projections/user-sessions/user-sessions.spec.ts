@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { rejection } from '../../../support/rejection';
 import { userSessionsProjection } from '../../../../projections/user-sessions/user-sessions.projection';
 import { PgUserSessionsIndex } from '../../../../projections/user-sessions/user-sessions.reader';
 import type { Database } from '../../../../src/shared/database/database';
@@ -18,7 +19,7 @@ describe('user sessions index (user_sessions_v1)', () => {
   let db: Database;
   let index: PgUserSessionsIndex;
   const projection = userSessionsProjection();
-  const apply = (events: RecordedEvent[]): Promise<void> => db.transaction((trx) => projection.apply(trx, events));
+  const apply = (events: RecordedEvent[]): Promise<void> => db.transaction((trx) => projection.apply(trx, 'user_sessions_v1', events));
 
   before(async () => {
     db = await openTestDatabase();
@@ -59,10 +60,10 @@ describe('user sessions index (user_sessions_v1)', () => {
     expect(await index.liveSessionIds('not-a-uuid')).to.deep.equal([]);
   });
 
-  it('skips a session whose user id is not a uuid rather than stalling', async () => {
-    const sessionId = randomUUID();
-    await apply([started(sessionId, 'system:nobody', 5)]);
-    const rows = await db.knex('user_sessions_v1').where({ session_id: sessionId });
-    expect(rows).to.deep.equal([]);
+  it('refuses a session whose user id is not a uuid, naming it, and writes nothing of the batch', async () => {
+    const [good, bad] = [randomUUID(), randomUUID()];
+    const error = await rejection(apply([started(good, randomUUID(), 5), started(bad, 'system:nobody', 5)]));
+    expect(error.message).to.equal('SessionStarted names no user id the sessions table can hold: "system:nobody"');
+    expect(await db.knex('user_sessions_v1').whereIn('session_id', [good, bad])).to.deep.equal([]);
   });
 });

@@ -48,7 +48,7 @@ describe('PgUserDirectoryReader (users list from users_v1)', () => {
       if (i % 3 === 0) events.push(recorded(stream, 1n, 'UserDeactivated', { userId: id, deactivatedAt: '' }));
     }
     const projection = usersProjection();
-    await db.transaction((trx) => projection.apply(trx, events));
+    await db.transaction((trx) => projection.apply(trx, 'users_v1', events));
   });
 
   for (const field of FIELDS) {

@@ -14,7 +14,7 @@ describe('UsersReadModelFreshness', () => {
   it('answers at once when the users projection has already passed the position', async () => {
     const { store } = checkpointRows();
     const positions = new ProjectionPositions(store, 10);
-    positions.observe('users_v1', 42n);
+    positions.observe('users', 42n);
     const freshness = new UsersReadModelFreshness(positions);
     expect(await freshness.waitUntilPassed(42n, 5_000)).to.equal(true);
     expect(await freshness.waitUntilPassed(41n, 0)).to.equal(true);
@@ -25,8 +25,8 @@ describe('UsersReadModelFreshness', () => {
     const positions = new ProjectionPositions(store, 60_000);
     const freshness = new UsersReadModelFreshness(positions);
     const waiting = freshness.waitUntilPassed(7n, 30_000);
-    setTimeout(() => positions.observe('users_v1', 6n), 5);
-    setTimeout(() => positions.observe('users_v1', 8n), 20);
+    setTimeout(() => positions.observe('users', 6n), 5);
+    setTimeout(() => positions.observe('users', 8n), 20);
     expect(await waiting).to.equal(true);
   });
 
@@ -34,15 +34,15 @@ describe('UsersReadModelFreshness', () => {
     const { rows, store } = checkpointRows();
     const freshness = new UsersReadModelFreshness(new ProjectionPositions(store, 5));
     const waiting = freshness.waitUntilPassed(100n, 30_000);
-    setTimeout(() => rows.set('users_v1', 100n), 20);
+    setTimeout(() => rows.set('users', 100n), 20);
     expect(await waiting).to.equal(true);
   });
 
   it('ignores other projections’ checkpoints and answers false after the timeout', async () => {
     const { rows, store } = checkpointRows();
-    rows.set('user_sessions_v1', 1_000n);
+    rows.set('user_sessions', 1_000n);
     const positions = new ProjectionPositions(store, 5);
-    positions.observe('user_sessions_v1', 1_000n);
+    positions.observe('user_sessions', 1_000n);
     const freshness = new UsersReadModelFreshness(positions);
     expect(await freshness.waitUntilPassed(1n, 30)).to.equal(false);
   });

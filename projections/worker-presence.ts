@@ -1,0 +1,62 @@
+import { Client, type ClientConfig } from 'pg';
+import type { Database } from '../src/shared/database/database';
+import type { Presence } from './checkpoint-store';
+
+/**
+ * One database session held open for the worker's life. Leases name it; when the process dies,
+ * PostgreSQL ends the session and a standby sees the lease as free at once, instead of waiting
+ * out its time. The fencing token still guards every commit, so a session lost while the process
+ * lives costs a handover, never a double write.
+ */
+export class WorkerPresence {
+  private client: Client | undefined;
+  private current: Presence | undefined;
+  private connecting: Promise<Presence | undefined> | undefined;
+  private closed = false;
+
+  constructor(private readonly db: Database) {}
+
+  /** The session's identity, connecting (again) when needed; undefined while the database is unreachable. */
+  async presence(): Promise<Presence | undefined> {
+    if (this.current !== undefined || this.closed) return this.current;
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    this.current = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<Presence | undefined> {
+    const settings = (this.db.knex.client as { connectionSettings: ClientConfig }).connectionSettings;
+    const client = new Client({ ...settings, application_name: 'userledger-worker' });
+    client.on('error', () => undefined);
+    client.on('end', () => {
+      if (this.client === client) {
+        this.client = undefined;
+        this.current = undefined;
+      }
+    });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ pid: number; start: string }>(
+        'SELECT pid, backend_start::text AS start FROM pg_stat_activity WHERE pid = pg_backend_pid()',
+      );
+      const row = rows[0];
+      if (row === undefined || this.closed) {
+        await client.end();
+        return undefined;
+      }
+      this.client = client;
+      this.current = { pid: row.pid, start: row.start };
+      return this.current;
+    } catch {
+      await client.end().catch(() => undefined);
+      return undefined;
+    }
+  }
+}
