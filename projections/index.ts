@@ -13,3 +13,4 @@ export { userSessionsProjection } from './user-sessions/user-sessions.projection
 export { PgUserSessionsIndex } from './user-sessions/user-sessions.reader';
 export { endSessionsOnUserDeactivatedProcessor } from './user-sessions/end-sessions-processor';
 export { checkReadModelsLog, claimReadModelsForLog, ReadModelsFromAnotherLogError, LOG_IDENTITY_STREAM } from './read-model-source';
+export { projectionCatalog, REACTIONS } from './catalog';

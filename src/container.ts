@@ -8,8 +8,7 @@ import {
   ProjectionWorker,
   UsersReadModelFreshness,
   endSessionsOnUserDeactivatedProcessor,
-  userSessionsProjection,
-  usersProjection,
+  projectionCatalog,
 } from '../projections';
 import type { Settings } from './config/settings';
 import {
@@ -104,7 +103,7 @@ export function buildProjectionWorker(
     eventStore: infrastructure.eventStore,
     positions,
     logger: infrastructure.logger.child({ component: 'projector' }),
-    projections: [usersProjection(), userSessionsProjection()],
+    projections: projectionCatalog(),
     processors: [endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated))],
     checkLog: () => checkReadModelsLog(database, infrastructure.eventStore),
     // Only one process owns an embedded data folder at a time, so after a crash the restarted

@@ -2,6 +2,8 @@ import type { EndSessionsOnUserDeactivated } from '../../src/features/account/in
 import type { Processor } from '../projection';
 import { USER_SESSIONS } from './user-sessions.table';
 
+export const END_SESSIONS_ON_USER_DEACTIVATED = 'end-sessions-on-user-deactivated';
+
 export interface EndSessionsProcessorOptions {
   readonly name?: string;
   /** Checkpoint name of the sessions index the reaction reads. */
@@ -17,7 +19,7 @@ export function endSessionsOnUserDeactivatedProcessor(
   options: EndSessionsProcessorOptions = {},
 ): Processor {
   return {
-    name: options.name ?? 'end-sessions-on-user-deactivated',
+    name: options.name ?? END_SESSIONS_ON_USER_DEACTIVATED,
     filter: { eventTypePrefixes: ['UserDeactivated'] },
     waitFor: [options.sessionsProjection ?? USER_SESSIONS],
     handle: (event) => reaction.handle(event),

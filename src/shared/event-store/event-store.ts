@@ -111,6 +111,11 @@ export interface EventStore {
   /** A stream's events; an empty array for a stream that has no events. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+  /**
+   * The position of the last event a reader of the global log can see now (undefined for an
+   * empty log), in O(1): how far a catch-up has to go, for progress and lag.
+   */
+  headPosition(): Promise<GlobalPosition | undefined>;
   subscribe(options?: SubscribeOptions): Subscription;
   close(): Promise<void>;
 }

@@ -115,6 +115,11 @@ export class InMemoryEventStore implements EventStore {
     return this.readPage(options.after, options.maxCount ?? Number.POSITIVE_INFINITY, options.filter);
   }
 
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    this.assertOpen();
+    return this.log[this.log.length - 1]?.position;
+  }
+
   subscribe(options: SubscribeOptions = {}): Subscription {
     validateMaxCount(options.batchSize);
     this.assertOpen();

@@ -42,6 +42,10 @@ export class InterceptableStore implements EventStore {
     return this.inner.readAll(options);
   }
 
+  headPosition(): ReturnType<EventStore['headPosition']> {
+    return this.inner.headPosition();
+  }
+
   subscribe(options?: SubscribeOptions): Subscription {
     return this.inner.subscribe(options);
   }

@@ -257,6 +257,14 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
   });
 
   describe('reading the global log', () => {
+    it('knows its head: the position of the last event a reader can see', async () => {
+      const { position } = await store.append(aStream(), events(2));
+      const head = await store.headPosition();
+      expect(head !== undefined && head >= position, `head ${String(head)} at or after ${position}`).to.equal(true);
+      const page = await store.readAll({ after: head });
+      expect(page.events.filter((e) => e.position <= position)).to.deep.equal([]);
+    });
+
     it('reads after an exclusive position in log order with strictly increasing positions', async () => {
       const prefix = `g${randomUUID().slice(0, 8)}`;
       const [a, b] = [aStream(prefix), aStream(prefix)];

@@ -151,6 +151,22 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    const read = async (): Promise<GlobalPosition | undefined> => {
+      let head: GlobalPosition | undefined;
+      // Read the stream to its end: leaving a gRPC read half-consumed keeps its call open.
+      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+        if (resolved.event?.position !== undefined) head ??= toGlobalPosition(resolved.event.position);
+      }
+      return head;
+    };
+    try {
+      return await retryOnceIfUnreachable(read);
+    } catch (error) {
+      throw toPortError(error, '$all');
+    }
+  }
+
   subscribe(options: SubscribeOptions = {}): Subscription {
     validateMaxCount(options.batchSize);
     return this.subscriptions.subscribe(options);

@@ -37,6 +37,9 @@ interface AppendRow {
 /** SQLSTATEs that say "try again later" rather than "this statement is wrong" (55P03: lock timeout). */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57|58|55P03)/;
 
+/** The last readable position: a backward scan of the primary key below the horizon, one row. */
+const HEAD_SQL = 'SELECT position FROM events WHERE position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20) ORDER BY position DESC LIMIT 1';
+
 /** The SQL every append runs; tests that hold a transaction open use it too. */
 export const APPEND_SQL = 'SELECT o_status, o_actual, o_next_revision, o_position FROM append_events(?, ?, ?::jsonb)';
 
@@ -95,6 +98,11 @@ export class PgEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     validateMaxCount(options.maxCount);
     return this.readPage(options.after, options.maxCount, options.filter);
+  }
+
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    const [row] = await this.query<{ position: string }>(HEAD_SQL, []);
+    return row === undefined ? undefined : BigInt(row.position);
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {

@@ -1,0 +1,12 @@
+import type { ProjectionDefinition } from './projection';
+import { END_SESSIONS_ON_USER_DEACTIVATED } from './user-sessions/end-sessions-processor';
+import { userSessionsProjection } from './user-sessions/user-sessions.projection';
+import { usersProjection } from './users/users.projection';
+
+/** Every read model the service keeps, by name: what the worker runs and the operator tools know. */
+export function projectionCatalog(): readonly ProjectionDefinition[] {
+  return [usersProjection(), userSessionsProjection()];
+}
+
+/** Every reaction (a checkpoint and side effects, no table), by name. */
+export const REACTIONS: readonly string[] = [END_SESSIONS_ON_USER_DEACTIVATED];
