@@ -147,9 +147,13 @@ export class CheckpointStore {
     );
   }
 
-  /** Pauses a checkpoint: its worker stops at the next batch. */
+  /** Pauses a checkpoint: its worker stops at once (its batch in flight rolls back). */
   async pause(name: string): Promise<boolean> {
-    return (await this.db.knex(TABLE).where({ name, retired: false }).update({ paused: true })) === 1;
+    return this.db.transaction(async (trx) => {
+      const updated = await trx(TABLE).where({ name, retired: false }).update({ paused: true });
+      await announceChange(trx, name);
+      return updated === 1;
+    });
   }
 
   /**
@@ -157,14 +161,17 @@ export class CheckpointStore {
    * stopped at, to pass over it once (recorded, and logged when it happens).
    */
   async resume(name: string, skip?: GlobalPosition): Promise<boolean> {
-    const updated = await this.db.knex(TABLE).where({ name, retired: false }).update({
-      paused: false,
-      stopped_reason: null,
-      stopped_at: null,
-      stopped_event: null,
-      ...(skip === undefined ? {} : { skip_position: skip.toString() }),
+    return this.db.transaction(async (trx) => {
+      const updated = await trx(TABLE).where({ name, retired: false }).update({
+        paused: false,
+        stopped_reason: null,
+        stopped_at: null,
+        stopped_event: null,
+        ...(skip === undefined ? {} : { skip_position: skip.toString() }),
+      });
+      await announceChange(trx, name);
+      return updated === 1;
     });
-    return updated === 1;
   }
 
   /** The committed checkpoint of a reaction or a projection (its live version), whichever process runs it. */
@@ -200,6 +207,11 @@ export class CheckpointStore {
       updatedAt: row.updated_at as Date,
     }));
   }
+}
+
+/** Tells every worker (at commit) that the checkpoint or projection `name` changed under it. */
+export async function announceChange(trx: Knex.Transaction, name: string): Promise<void> {
+  await trx.raw("SELECT pg_notify('userledger_projections', ?)", [name]);
 }
 
 export function isLease(value: Lease | LeaseRefusal): value is Lease {

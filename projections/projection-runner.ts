@@ -26,6 +26,8 @@ export interface RunnerDependencies {
   readonly presence: () => Promise<Presence | undefined>;
   /** Throws when the event store no longer serves the log the read tables came from. */
   readonly checkLog: () => Promise<void>;
+  /** Registers for the operator tools' announcements (the projection or checkpoint named). */
+  readonly onChange: (listener: (name: string) => void) => void;
 }
 
 export interface RunnerSettings {
@@ -89,6 +91,13 @@ export class ProjectionRunner {
     this.name = job.kind === 'projection' ? job.projection.name : job.processor.name;
     this.log = deps.logger.child({ projection: this.name });
     this.state = { name: this.name, kind: job.kind === 'projection' ? 'projection' : 'reaction', checkpoint: undefined, role: 'starting', since: new Date() };
+    // A switch, pause or reset of this projection: let go of the subscription now and take
+    // the lease again (a new version, a stop, a checkpoint back at the start).
+    deps.onChange((name) => {
+      if (name !== this.name && name !== this.state.checkpoint) return;
+      this.current?.abort();
+      void this.closeSubscription?.();
+    });
   }
 
   start(): void {

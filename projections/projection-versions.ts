@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../src/shared/database/database';
+import { announceChange } from './checkpoint-store';
 import { versionTable, type ProjectionDefinition } from './projection';
 
 /** Which version of a projection the API reads, and which one a rebuild is building. */
@@ -93,6 +94,7 @@ export class ProjectionVersions {
     await trx('projection_checkpoints')
       .where({ name: old })
       .update({ retired: true, lease_token: trx.raw('lease_token + 1'), lease_owner: null, lease_expires_at: null, lease_backend_pid: null });
+    await announceChange(trx, definition.name);
     for (const view of definition.table.views(definition.name, table)) await trx.raw(view);
   }
 }

@@ -38,7 +38,7 @@ export interface ReadTable {
    * `CREATE OR REPLACE VIEW` statements (`users` and `users_count` for the users list).
    */
   views(name: string, table: string): readonly string[];
-  /** What `verify` compares: the key column and the other columns, as SQL expressions of the row. */
+  /** What `verify` compares: the key column and the other columns (compared as text). */
   readonly comparison: { readonly key: string; readonly columns: readonly string[] };
   /** The maintained row count the readers use instead of COUNT(*), when the table keeps one. */
   readonly counted: boolean;

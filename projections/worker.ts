@@ -79,6 +79,7 @@ export class ProjectionWorker {
       positions: this.positions,
       presence: () => this.presence.presence(),
       checkLog: options.checkLog ?? (async () => undefined),
+      onChange: (listener: (name: string) => void) => this.presence.onChange(listener),
     };
     this.runners = jobs.map((job) => new ProjectionRunner(job, dependencies, settings));
     const names = this.runners.map((runner) => runner.name);

@@ -32,7 +32,7 @@ const fromStored = (row: StoredUserRow): UserRow => ({
  */
 export const usersTable: RowTable<UserRow> = {
   counted: true,
-  comparison: { key: 'id', columns: ['username', 'role::text', 'is_active', 'last_revision'] },
+  comparison: { key: 'id', columns: ['username', 'role', 'is_active', 'last_revision'] },
 
   async create(trx, table) {
     await trx.raw(`CREATE TABLE IF NOT EXISTS ${table} (
