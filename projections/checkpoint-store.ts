@@ -58,7 +58,8 @@ export interface CheckpointRow {
 }
 
 const TABLE = 'projection_checkpoints';
-const PAUSED = 'paused by an operator';
+/** The reason status shows for a pause: an operator's choice, not a failure. */
+export const PAUSED = 'paused by an operator';
 
 /** A lease whose holder's session is gone counts as free: a killed worker hands over at once. */
 const FREE_LEASE = `(lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= now()

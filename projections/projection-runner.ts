@@ -41,6 +41,12 @@ export interface RunnerSettings {
   readonly retryMaxMs: number;
   /** Failed attempts at one batch before the runner finds the event that fails and stops there. */
   readonly maxAttempts: number;
+  /**
+   * How often an active runner checks again that the event store serves the log its checkpoint
+   * points into. A subscription that reconnects by itself (EventStoreDB) to a server restarted
+   * empty would otherwise wait, silently, past every position of the new log.
+   */
+  readonly logCheckEveryMs: number;
 }
 
 /** What a runner is doing, for health and status. */
@@ -168,9 +174,20 @@ export class ProjectionRunner {
     if (this.stopping.signal.aborted) current.abort();
     const renewal = setInterval(() => void this.renew(lease, current), this.settings.renewEveryMs);
     renewal.unref();
+    let mismatch: ReadModelsFromAnotherLogError | undefined;
+    const logCheck = setInterval(() => {
+      this.deps.checkLog().catch((error: unknown) => {
+        if (!(error instanceof ReadModelsFromAnotherLogError) || current.signal.aborted) return;
+        mismatch = error;
+        current.abort();
+        void this.closeSubscription?.();
+      });
+    }, this.settings.logCheckEveryMs);
+    logCheck.unref();
     try {
       await this.deps.checkLog();
       await this.follow(lease, current.signal);
+      if (mismatch !== undefined) return this.stopForLogMismatch(lease, mismatch);
       if (this.stopping.signal.aborted) return 'stopped';
       if (current.signal.aborted) return 'lease_lost';
       this.log.warn('subscription ended; resubscribing from the checkpoint');
@@ -181,17 +198,22 @@ export class ProjectionRunner {
         return 'lease_lost';
       }
       if (error instanceof BatchFailure) return this.onBatchFailure(lease, error);
-      if (error instanceof ReadModelsFromAnotherLogError) {
-        this.log.error({ err: error }, 'projection stopped: the event store serves another log than the read tables came from');
-        await this.deps.checkpoints.stop(lease.name, `event log mismatch: ${error.message}`).catch(() => undefined);
-        return 'lease_lost';
-      }
+      if (error instanceof ReadModelsFromAnotherLogError) return this.stopForLogMismatch(lease, error);
+      if (mismatch !== undefined) return this.stopForLogMismatch(lease, mismatch);
       this.log.error({ err: error }, 'projection batch failed; rolled back, retrying from the checkpoint');
       return 'failed';
     } finally {
       clearInterval(renewal);
+      clearInterval(logCheck);
       this.current = undefined;
     }
+  }
+
+  /** The event store serves another log: stop here, named, for status, health, /ready and the log to show. */
+  private async stopForLogMismatch(lease: Lease, error: ReadModelsFromAnotherLogError): Promise<'lease_lost'> {
+    this.log.error({ err: error }, 'projection stopped: the event store serves another log than the read tables came from');
+    await this.deps.checkpoints.stop(lease.name, `event log mismatch: ${error.message}`).catch(() => undefined);
+    return 'lease_lost';
   }
 
   /** Subscribes from the lease's checkpoint and commits page by page until aborted or failed. */

@@ -39,6 +39,8 @@ export interface ProjectionWorkerOptions {
   readonly retryMaxMs?: number;
   /** Failed attempts at one batch before the worker stops the projection at the failing event (5). */
   readonly maxAttempts?: number;
+  /** How often an active runner checks the log identity again (5 s). */
+  readonly logCheckEveryMs?: number;
 }
 
 /**
@@ -65,6 +67,7 @@ export class ProjectionWorker {
       retryInitialMs: options.retryInitialMs ?? 100,
       retryMaxMs: options.retryMaxMs ?? 10_000,
       maxAttempts: options.maxAttempts ?? 5,
+      logCheckEveryMs: options.logCheckEveryMs ?? 5_000,
     };
     const jobs: Job[] = [
       ...(options.projections ?? []).map((projection): Job => ({ kind: 'projection', projection })),

@@ -102,7 +102,7 @@ export function buildProjectionWorker(
     db: database,
     eventStore: infrastructure.eventStore,
     positions,
-    logger: infrastructure.logger.child({ component: 'projector' }),
+    logger: projectorLogger(infrastructure.logger),
     projections: projectionCatalog(),
     processors: [endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated))],
     checkLog: () => checkReadModelsLog(database, infrastructure.eventStore),
@@ -111,4 +111,9 @@ export function buildProjectionWorker(
     // process attached to another's embedded database keeps a lease owner of its own.
     ...(infrastructure.ownsEmbeddedDatabase === true && settings.database.url === '' ? { owner: `embedded:${settings.database.dataDir}` } : {}),
   });
+}
+
+/** The worker's logger names its component once: the projector process's own logger names it already. */
+function projectorLogger(logger: Logger): Logger {
+  return logger.bindings().component === 'projector' ? logger : logger.child({ component: 'projector' });
 }

@@ -2,14 +2,13 @@
  * The projector worker as its own process (`npm run projector`): folds the event log into the
  * read tables and runs the reactions, for deployments whose API runs with
  * PROJECTIONS_IN_PROCESS=false. Several may run; leases let exactly one run each projection.
- * PROJECTOR_HEALTH_PORT (optional) serves GET /health with each projection's checkpoint.
+ * PROJECTOR_HEALTH_PORT (optional) serves GET /health: what each runner does, and each checkpoint.
  */
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
 import { ConfigError, loadSettings } from './config/load-settings';
 import { buildContainer, buildProjectionWorker, projectionPositions } from './container';
 import { createLogger } from './create-logger';
+import { serveProjectorHealth } from './projector-health';
 import { openInfrastructure } from './service';
 import { ReadModelsFromAnotherLogError } from '../projections';
 import {
@@ -18,7 +17,6 @@ import {
   EmbeddedPostgresNotInstalledError,
   EmbeddedPostgresStartError,
 } from './shared/database';
-import type { ProjectionWorker } from '../projections/worker';
 
 async function main(): Promise<void> {
   const { settings, warnings } = loadSettings();
@@ -28,7 +26,8 @@ async function main(): Promise<void> {
   const positions = projectionPositions(infrastructure);
   const worker = buildProjectionWorker(buildContainer(infrastructure, positions), infrastructure, positions);
   worker.start();
-  const health = await serveHealth(worker, logger);
+  const port = process.env.PROJECTOR_HEALTH_PORT;
+  const health = port === undefined || port === '' ? undefined : await serveProjectorHealth(Number(port), worker, infrastructure.database, logger);
   logger.info({ eventStore: settings.eventStore.kind }, 'projector started');
 
   // A second signal forces the exit, except the copy of the first that npm forwards: one
@@ -56,26 +55,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-}
-
-/** A liveness and progress probe for orchestrators (docker compose health checks). */
-async function serveHealth(worker: ProjectionWorker, logger: ReturnType<typeof createLogger>): Promise<Server | undefined> {
-  const port = process.env.PROJECTOR_HEALTH_PORT;
-  if (port === undefined || port === '') return undefined;
-  const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url !== '/health') {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'Not Found' }));
-      return;
-    }
-    const checkpoints = Object.fromEntries(
-      worker.names.map((name) => [name, worker.positionOf(name)?.toString() ?? null]),
-    );
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', checkpoints }));
-  });
-  server.listen(Number(port), '0.0.0.0');
-  await once(server, 'listening');
-  logger.info({ port: Number(port) }, 'projector health at /health');
-  return server;
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { claimReadModelsForLog } from '../projections';
+import { readProjectionStatus } from '../projections/operations/projection-status';
 import type { ProjectionWorker } from '../projections/worker';
 import type { Settings } from './config/settings';
 import { buildContainer, buildProjectionWorker, projectionPositions, type Infrastructure } from './container';
@@ -26,6 +27,7 @@ import {
 } from './features/user';
 import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
+import { readinessProblems } from './readiness';
 import { systemClock, type Clock } from './shared/clock';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
 import type { EventStore } from './shared/event-store/event-store';
@@ -33,8 +35,6 @@ import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/events
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
 import type { Logger } from './shared/logger';
 import { PROJECT_ROOT } from './shared/project-root';
-
-const READY_PROBE_STREAM = 'userledger-ready-probe';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8000. */
@@ -174,12 +174,8 @@ export async function startServiceOn(
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
-    // Ready when both stores answer: the read tables' database, and the event store (on
-    // EventStoreDB a separate server; a read of a stream that need not exist costs little).
-    ready: async () => {
-      await database.query('SELECT 1', []);
-      await infrastructure.eventStore.readStream(READY_PROBE_STREAM, { maxCount: 1 });
-    },
+    ready: () => readinessProblems(database, infrastructure.eventStore, logger),
+    projectionStatus: () => readProjectionStatus(database, infrastructure.eventStore),
   });
 
   const server = app.listen(settings.server.port, options.host ?? '0.0.0.0');

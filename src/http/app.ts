@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock';
 import { PROJECT_ROOT } from '../shared/project-root';
 import type { SessionResolver } from './authenticate';
 import { mountDocs } from './docs';
-import { errorMiddleware } from './error-middleware';
+import { errorMiddleware, UNAVAILABLE } from './error-middleware';
 import { fallback, type KnownRoute } from './fallback';
 import { sendJson } from './json-response';
 import { lenientPathDecoding } from './lenient-path';
@@ -27,8 +27,13 @@ export interface AppDependencies {
   cookies: CookieSettings;
   /** Largest accepted request body; larger ones get 413. */
   bodyLimitBytes: number;
-  /** Readiness probe behind `GET /api/v1/ready`; it throws (or rejects) when the service cannot serve. */
-  ready?: () => Promise<void>;
+  /**
+   * Readiness probe behind `GET /api/v1/ready`: the reasons the service cannot serve now, empty
+   * when it can (503 with them otherwise; a probe that throws is mapped like any error).
+   */
+  ready?: () => Promise<readonly string[]>;
+  /** The projections' status document behind `GET /api/v1/health/projections` (as `projections status --json` prints it). */
+  projectionStatus?: () => Promise<unknown>;
   /** Defaults to this package's name and version. */
   apiInfo?: ApiInfo;
 }
@@ -58,6 +63,7 @@ export function createApp(deps: AppDependencies): express.Express {
     { method: 'get', path: '/redoc' },
     { method: 'get', path: '/openapi.json' },
     ...(deps.ready ? [{ method: 'get', path: '/api/v1/ready' }] : []),
+    ...(deps.projectionStatus ? [{ method: 'get', path: '/api/v1/health/projections' }] : []),
     ...routes,
   ];
 
@@ -74,8 +80,15 @@ export function createApp(deps: AppDependencies): express.Express {
   const ready = deps.ready;
   if (ready) {
     router.get('/api/v1/ready', async (_req, res) => {
-      await ready();
-      sendJson(res, 200, { status: 'ready' });
+      const problems = await ready();
+      if (problems.length === 0) sendJson(res, 200, { status: 'ready' });
+      else sendJson(res, 503, { ...UNAVAILABLE, problems });
+    });
+  }
+  const projectionStatus = deps.projectionStatus;
+  if (projectionStatus) {
+    router.get('/api/v1/health/projections', async (_req, res) => {
+      sendJson(res, 200, { projections: await projectionStatus() });
     });
   }
   mountRoutes(router, routes, {

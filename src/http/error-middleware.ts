@@ -17,7 +17,8 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
-const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again later.', code: 'service.unavailable' };
+/** The contract's body for 503: the readiness probe adds its reasons to it. */
+export const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again later.', code: 'service.unavailable' };
 /** A handler lost an optimistic-concurrency race on every retry (architecture: 409). */
 const CONCURRENCY_CONFLICT = {
   error: 'The resource was changed by a concurrent request. Please try again.',

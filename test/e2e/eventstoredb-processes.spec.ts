@@ -7,12 +7,12 @@ import { freePort } from '../support/free-port';
 const json = { 'content-type': 'application/json' };
 
 /** `npm run eventstoredb:test-server -- --port N`, waited for until it prints its connection string. */
-async function startDoubleProcess(): Promise<ServiceProcess & { connectionString: string }> {
-  const port = await freePort();
+async function startDoubleProcess(port?: number): Promise<ServiceProcess & { connectionString: string; port: number }> {
+  port ??= await freePort();
   const double = runTs('test/support/eventstoredb-double/main.ts', ['--port', String(port)], {});
   for (let waited = 0; waited < 30_000; waited += 50) {
     const match = /(esdb:\/\/\S+)/.exec(double.output());
-    if (match?.[1] !== undefined) return { ...double, connectionString: match[1] };
+    if (match?.[1] !== undefined) return { ...double, connectionString: match[1], port };
     if (double.child.exitCode !== null) throw new Error(`the double exited early:\n${double.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -144,9 +144,51 @@ describe('the service on EventStoreDB, as processes', function () {
       total = (await list()).total;
     }
     expect(total, projector.output()).to.equal(1);
-    const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as { status: string; checkpoints: Record<string, string | null> };
+    const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as {
+      status: string;
+      checkpoints: Record<string, string | null>;
+      runners: { name: string; role: string; since: string; checkpoint_table: string | null }[];
+    };
     expect(health.status).to.equal('ok');
-    expect(health.checkpoints.users_v1).to.match(/^\d+$/);
+    expect(health.checkpoints.users).to.match(/^\d+$/);
+    expect(health.runners.find((runner) => runner.name === 'users')).to.include({ role: 'active', checkpoint_table: 'users_v1' });
+    expect(Date.parse(health.runners[0]?.since ?? '')).to.be.greaterThan(0);
+    const lines = projector.output().split('\n').filter((line) => line.includes('"component"'));
+    expect(lines.length).to.be.greaterThan(0);
+    for (const line of lines) expect(line.match(/"component"/g), line).to.have.length(1);
+    expect(projector.output()).to.include('active: took the lease');
     expect(await stop(projector)).to.equal(0);
+  });
+  it('stops the projections and answers /ready 503 when EventStoreDB comes back empty under a running service', async () => {
+    const first = await startDoubleProcess();
+    running.push(first);
+    const service = await startServiceProcess({ ...storeEnv(first.connectionString), LOG_LEVEL: 'info' });
+    running.push(service);
+    expect((await post(`${service.url}/api/v1/account/signup`, { username: 'old.log.user', password: 'secret1' })).status).to.equal(201);
+    expect((await fetch(`${service.url}/api/v1/ready`)).status).to.equal(200);
+
+    // The same address, a new and empty log: what an in-memory EventStoreDB restarted looks like.
+    expect(await stop(first)).to.equal(0);
+    const second = await startDoubleProcess(first.port);
+    running.push(second);
+
+    type Ready = { code: string; problems?: string[] };
+    let ready: { status: number; body: Ready } | undefined;
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const reply = await fetch(`${service.url}/api/v1/ready`);
+      ready = { status: reply.status, body: (await reply.json()) as Ready };
+      if (ready.body.problems?.some((problem) => problem.startsWith('projection users: stopped'))) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(ready?.status, service.output()).to.equal(503);
+    expect(ready?.body.code).to.equal('service.unavailable');
+    expect(ready?.body.problems?.some((problem) => problem.startsWith('event_log: the event store serves another log'))).to.equal(true);
+    expect(ready?.body.problems?.find((problem) => problem.startsWith('projection users: stopped'))).to.include('event log mismatch');
+
+    const health = (await (await fetch(`${service.url}/api/v1/health/projections`)).json()) as { projections: { name: string; state: string; reason: string | null }[] };
+    const users = health.projections.find((projection) => projection.name === 'users');
+    expect(users?.state).to.equal('stopped');
+    expect(users?.reason).to.include('event log mismatch');
+    expect(service.output()).to.include('the event store serves another log than the read tables came from');
   });
 });

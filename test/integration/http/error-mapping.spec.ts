@@ -148,16 +148,20 @@ describe('HTTP error mapping', () => {
   });
 
   describe('the readiness probe', () => {
-    it('answers 200 when ready() resolves and 503 when it throws', async () => {
-      let ready = true;
-      const probed = fakeDependencies({ ready: async () => { if (!ready) throw new EventStoreUnavailableError('down'); } });
+    it('answers 200 with no problems, 503 naming them, and 503 when the probe itself fails', async () => {
+      let answer: () => Promise<string[]> = async () => [];
+      const probed = fakeDependencies({ ready: () => answer() });
       const probedServer = await serve(createApp(probed.deps));
       try {
         expect((await probedServer.request('GET', '/api/v1/ready')).json).to.deep.equal({ status: 'ready' });
-        ready = false;
-        const reply = await probedServer.request('GET', '/api/v1/ready');
-        expect(reply.status).to.equal(503);
-        expect(reply.json).to.deep.equal(UNAVAILABLE);
+        answer = async () => ['projection users: stopped, cannot apply UserCreated'];
+        const named = await probedServer.request('GET', '/api/v1/ready');
+        expect(named.status).to.equal(503);
+        expect(named.json).to.deep.equal({ ...UNAVAILABLE, problems: ['projection users: stopped, cannot apply UserCreated'] });
+        answer = async () => { throw new EventStoreUnavailableError('down'); };
+        const failed = await probedServer.request('GET', '/api/v1/ready');
+        expect(failed.status).to.equal(503);
+        expect(failed.json).to.deep.equal(UNAVAILABLE);
       } finally {
         await probedServer.close();
       }

@@ -4,6 +4,7 @@ import { CheckpointStore, isLease, type Lease } from '../../../projections/check
 import type { Processor, ProjectionDefinition } from '../../../projections/projection';
 import { foldBatch } from '../../../projections/row-projection';
 import { evolveUserRow, userIdOf } from '../../../projections/users/users.projector';
+import { ReadModelsFromAnotherLogError } from '../../../projections/read-model-source';
 import { ProjectionWorker } from '../../../projections/worker';
 import type { ProjectionWorkerOptions } from '../../../projections/worker';
 import type { Database } from '../../../src/shared/database/database';
@@ -226,6 +227,28 @@ describe('ProjectionWorker', () => {
       expect(await worker.waitUntilPassed(projection.name, after.position, 5_000)).to.equal(true);
       expect(await usersRows(db, [bad, after.id], table(projection))).to.have.length(1);
       expect(log.lines.some((line) => line.msg === 'skipping the event an operator chose to skip' && line.position === poison.position.toString())).to.equal(true);
+    });
+  });
+
+  describe('the event log it folds', () => {
+    it('stops the projection, named, when the event store starts serving another log while it runs', async () => {
+      const store = new InMemoryEventStore();
+      const projection = testUsersProjection();
+      let sameLog = true;
+      const checkLog = async (): Promise<void> => {
+        if (!sameLog) throw new ReadModelsFromAnotherLogError('the-old-log', 'none: the log is empty or new');
+      };
+      const worker = startWorker(store, { projections: [projection], checkLog, logCheckEveryMs: 20 });
+      const first = await createUser(store);
+      expect(await worker.waitUntilPassed(projection.name, first.position, 5_000)).to.equal(true);
+
+      sameLog = false;
+      await eventually('the projection to stop', async () => (await checkpointRow(db, projection.name))?.stopped_reason ?? undefined);
+      expect((await checkpointRow(db, projection.name))?.stopped_reason).to.match(/^event log mismatch: The read tables in this database were built from another event log \(the-old-log\)/);
+      await eventually('the worker to report it stopped', async () => worker.states().find((s) => s.name === projection.name)?.role === 'stopped');
+      expect(log.lines.some((line) => line.msg === 'projection stopped: the event store serves another log than the read tables came from')).to.equal(true);
+      const second = await createUser(store);
+      expect(await worker.waitUntilPassed(projection.name, second.position, 300)).to.equal(false);
     });
   });
 
