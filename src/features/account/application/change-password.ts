@@ -1,19 +1,16 @@
 import { inject, injectable } from 'tsyringe';
 import type { CommandContext } from '../../../shared/command-context';
-import { handleCommand } from '../../../shared/decider';
+import { handle } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import {
   CurrentPasswordInvalidError,
-  ID_GENERATOR,
   NotAuthorizedError,
   PASSWORD_HASHER,
-  UserLookup,
   assertPasswordRule,
   sameUtf8Bytes,
   userDecider,
   userStreamName,
   type CommandResult,
-  type IdGenerator,
   type PasswordHasher,
 } from '../../user';
 import { PasswordUnchangedError } from '../domain/errors';
@@ -29,8 +26,6 @@ export class ChangePasswordHandler {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    private readonly users: UserLookup,
   ) {}
 
   async execute(
@@ -41,16 +36,14 @@ export class ChangePasswordHandler {
     assertPasswordRule(currentPassword);
     assertPasswordRule(newPassword);
     if (sameUtf8Bytes(currentPassword, newPassword)) throw new PasswordUnchangedError();
-    const user = await this.users.findById(caller.userId);
-    if (user === undefined || !user.isActive) throw new NotAuthorizedError();
-    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new CurrentPasswordInvalidError();
-    const passwordHash = await this.hasher.hash(newPassword);
-    // The decider refuses if the hash changed since it was verified, so a race cannot skip the check.
-    const { userId, passwordHash: verifiedAgainst } = user;
-    const command = { type: 'ChangePassword' as const, data: { userId, passwordHash, verifiedAgainst } };
-    const { position } = await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
-      eventId: () => this.ids.newEventId(),
-    });
+    const { userId } = caller;
+    const { position } = await handle(this.store, userStreamName(userId), userDecider, async (user) => {
+      if (user.status !== 'existing' || !user.isActive) throw new NotAuthorizedError();
+      if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new CurrentPasswordInvalidError();
+      const passwordHash = await this.hasher.hash(newPassword);
+      // Verified against the state this decision appends to: a concurrent change fails its append.
+      return userDecider.decide({ type: 'ChangePassword', data: { userId, passwordHash, verifiedAgainst: user.passwordHash } }, user);
+    }, context);
     return { position };
   }
 }

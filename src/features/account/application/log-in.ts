@@ -4,14 +4,12 @@ import { handleCommand } from '../../../shared/decider';
 import { AppError } from '../../../shared/errors';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import {
-  ID_GENERATOR,
   PASSWORD_HASHER,
   UserLookup,
   UserNotFoundError,
   assertPasswordRule,
   parseUsername,
   type CommandResult,
-  type IdGenerator,
   type PasswordHasher,
 } from '../../user';
 import { sessionStreamName } from '../domain/auth-session-events';
@@ -35,7 +33,6 @@ export class LogInHandler {
     @inject(TOKEN_CODEC) private readonly tokens: TokenCodec,
     @inject(SESSION_POLICY) private readonly policy: SessionPolicy,
     @inject(SESSION_ID_GENERATOR) private readonly sessionIds: SessionIdGenerator,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly users: UserLookup,
   ) {}
 
@@ -60,7 +57,7 @@ export class LogInHandler {
         sessionStreamName(sessionId),
         command,
         { ...context, actorId: userId },
-        { eventId: () => this.ids.newEventId(), maxAttempts: 1 },
+        { maxAttempts: 1 },
       );
       const expiresAt = new Date(state.status === 'active' ? state.expiresAt : context.now);
       return { token: this.tokens.issue(sessionId, expiresAt), expiresAt, sessionId, position };

@@ -4,7 +4,7 @@ import type { CommandContext } from '../../../shared/command-context';
 import { handleCommand } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { LOGGER } from '../../../shared/logger';
-import { ID_GENERATOR, type CommandResult, type IdGenerator } from '../../user';
+import type { CommandResult } from '../../user';
 import { sessionStreamName } from '../domain/auth-session-events';
 import { authSessionDecider } from '../domain/decide';
 import type { Caller } from './session-resolution';
@@ -17,7 +17,6 @@ import type { Caller } from './session-resolution';
 export class LogOutHandler {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -25,9 +24,7 @@ export class LogOutHandler {
     const { sessionId, userId } = input.caller;
     try {
       const command = { type: 'EndSession' as const, data: { reason: 'logout' as const } };
-      const { position } = await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), command, context, {
-        eventId: () => this.ids.newEventId(),
-      });
+      const { position } = await handleCommand(this.store, authSessionDecider, sessionStreamName(sessionId), command, context);
       return { position };
     } catch (error) {
       this.logger.error({ err: error, userId }, 'logout could not end the session');

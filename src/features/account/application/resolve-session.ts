@@ -4,7 +4,7 @@ import type { CommandContext } from '../../../shared/command-context';
 import { handleCommand, loadAggregate } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { LOGGER } from '../../../shared/logger';
-import { ID_GENERATOR, UserLookup, type ExistingUser, type IdGenerator } from '../../user';
+import { UserLookup, type ExistingUser } from '../../user';
 import { sessionStreamName } from '../domain/auth-session-events';
 import { authSessionDecider } from '../domain/decide';
 import { endedByDeactivation, isSessionId, liveSession, renewalDue, type LiveSession } from '../domain/session-validity';
@@ -27,7 +27,6 @@ export class ResolveSessionHandler {
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(TOKEN_CODEC) private readonly tokens: TokenCodec,
     @inject(SESSION_POLICY) private readonly policy: SessionPolicy,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(LOGGER) private readonly logger: Logger,
     private readonly users: UserLookup,
     private readonly ender: UserSessionsEnder,
@@ -63,7 +62,7 @@ export class ResolveSessionHandler {
         sessionStreamName(session.sessionId),
         { type: 'ExtendSession', data: { now: context.now, ttlMs, refreshThreshold } },
         { ...context, actorId: user.userId },
-        { eventId: () => this.ids.newEventId(), maxAttempts: 1 },
+        { maxAttempts: 1 },
       );
       if (outcome.state.status !== 'active' || outcome.events.length === 0) return undefined;
       const expiresAt = new Date(outcome.state.expiresAt);

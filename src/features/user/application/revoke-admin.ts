@@ -1,12 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import type { CommandContext } from '../../../shared/command-context';
-import { handleCommand } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
-import { userDecider } from '../domain/decide';
+import { administerUser, type AdministrationInput } from './administer-user';
 import type { CommandResult } from './command-result';
-import type { Actor } from '../domain/roles';
-import { userStreamName } from '../domain/user-events';
-import { ID_GENERATOR, type IdGenerator } from './ports/id-generator';
 
 /**
  * Only the super admin revokes the admin role, also from an inactive user.
@@ -15,17 +11,9 @@ import { ID_GENERATOR, type IdGenerator } from './ports/id-generator';
  */
 @injectable()
 export class RevokeAdminHandler {
-  constructor(
-    @inject(EVENT_STORE) private readonly store: EventStore,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+  constructor(@inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute(input: { actor: Actor; userId: string }, context: CommandContext): Promise<CommandResult> {
-    const userId = input.userId.toLowerCase();
-    const command = { type: 'RevokeAdmin' as const, data: { userId, actor: input.actor } };
-    const { position } = await handleCommand(this.store, userDecider, userStreamName(userId), command, context, {
-      eventId: () => this.ids.newEventId(),
-    });
-    return { position };
+  execute(input: AdministrationInput, context: CommandContext): Promise<CommandResult> {
+    return administerUser(this.store, { type: 'RevokeAdmin', data: { userId: input.userId.toLowerCase(), actor: input.actor } }, context);
   }
 }

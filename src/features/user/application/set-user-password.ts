@@ -1,13 +1,12 @@
 import { inject, injectable } from 'tsyringe';
 import type { CommandContext } from '../../../shared/command-context';
-import { handleCommand, loadAggregate } from '../../../shared/decider';
+import { handle } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { assertAdministrator, assertMayManageUser, userDecider } from '../domain/decide';
 import { assertPasswordRule } from '../domain/password';
-import type { CommandResult } from './command-result';
 import type { Actor } from '../domain/roles';
 import { userStreamName } from '../domain/user-events';
-import { ID_GENERATOR, type IdGenerator } from './ports/id-generator';
+import type { CommandResult } from './command-result';
 import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher';
 
 /**
@@ -20,7 +19,6 @@ export class SetUserPasswordHandler {
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
-    @inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async execute(input: { actor: Actor; userId: string; password: string }, context: CommandContext): Promise<CommandResult> {
@@ -28,12 +26,11 @@ export class SetUserPasswordHandler {
     const userId = input.userId.toLowerCase();
     assertAdministrator(actor);
     assertPasswordRule(password);
-    const stream = userStreamName(userId);
-    const { state } = await loadAggregate(this.store, userDecider, stream);
-    assertMayManageUser(actor, state, userId);
-    const passwordHash = await this.hasher.hash(password);
-    const command = { type: 'SetPassword' as const, data: { userId, actor, passwordHash } };
-    const { position } = await handleCommand(this.store, userDecider, stream, command, context, { eventId: () => this.ids.newEventId() });
+    const { position } = await handle(this.store, userStreamName(userId), userDecider, async (state) => {
+      assertMayManageUser(actor, state, userId);
+      const passwordHash = await this.hasher.hash(password);
+      return userDecider.decide({ type: 'SetPassword', data: { userId, actor, passwordHash } }, state);
+    }, context);
     return { position };
   }
 }

@@ -50,9 +50,7 @@ export class UserRegistration {
     await this.reservations.reserve(username, userId, ctx);
     const createdAt = ctx.now.toISOString();
     const command = { type: 'CreateUser' as const, data: { userId, username, role, passwordHash, createdAt, origin } };
-    const { position } = await handleCommand(this.store, userDecider, userStreamName(userId), command, ctx, {
-      eventId: () => this.ids.newEventId(),
-    });
+    const { position } = await handleCommand(this.store, userDecider, userStreamName(userId), command, ctx);
     if (position === undefined) throw new UserAlreadyExistsError(username);
     return { id: userId, position };
   }
