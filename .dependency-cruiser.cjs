@@ -79,6 +79,37 @@ module.exports = {
       from: { path: '^(src|projections|scripts)/' },
       to: { path: '^test/' },
     },
+    {
+      name: 'http-kit-knows-no-feature',
+      comment: 'src/http is a kit: routes, validation, errors, cookies. Features plug into it, never the reverse.',
+      severity: 'error',
+      from: { path: '^src/http/' },
+      to: { path: '^src/features/' },
+    },
+    {
+      name: 'feature-imports',
+      comment: 'A feature imports its own folder, the shared kernel, the HTTP kit and other features\' index.ts only.',
+      severity: 'error',
+      from: { path: '^src/features/([^/]+)/' },
+      to: {
+        path: '^(src|projections|scripts)/',
+        pathNot: ['^src/features/$1/', '^src/features/[^/]+/index\\.ts$', '^src/shared/', '^src/http/'],
+      },
+    },
+    {
+      name: 'fastapi-compat-inside-the-kit',
+      comment: 'FastAPI wire compatibility is the HTTP kit\'s business alone.',
+      severity: 'error',
+      from: { pathNot: '^src/http/' },
+      to: { path: '^src/http/fastapi-compat/' },
+    },
+    {
+      name: 'sessions-depend-on-users',
+      comment: 'Dependencies between the features run one way: sessions -> users.',
+      severity: 'error',
+      from: { path: '^src/features/users/' },
+      to: { path: '^src/features/sessions/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     {
       name: 'no-orphans',

@@ -19,7 +19,7 @@ import {
   SESSION_POLICY,
   TOKEN_CODEC,
   USER_SESSIONS_INDEX,
-} from './features/account';
+} from './features/sessions';
 import {
   BcryptPasswordHasher,
   ID_GENERATOR,
@@ -29,7 +29,7 @@ import {
   USERNAME_RESERVATION_POLICY,
   UuidIdGenerator,
   defaultUsernameReservationPolicy,
-} from './features/user';
+} from './features/users';
 import { CLOCK, type Clock } from './shared/clock';
 import { DATABASE, type Database } from './shared/database';
 import { EVENT_STORE, type EventStore } from './shared/event-store/event-store';

@@ -8,25 +8,11 @@ import { readProjectionStatus } from '../projections/operations/projection-statu
 import type { ProjectionWorker } from '../projections/worker';
 import type { Settings } from './config/settings';
 import { buildContainer, buildProjectionWorker, projectionPositions, type Infrastructure } from './container';
-import {
-  ChangePasswordHandler,
-  LogInHandler,
-  LogOutHandler,
-  ResolveSessionHandler,
-  SignUpHandler,
-} from './features/account';
-import {
-  ActivateUserHandler,
-  BootstrapSuperAdminHandler,
-  CreateUserHandler,
-  DeactivateUserHandler,
-  GrantAdminHandler,
-  ListUsersHandler,
-  RevokeAdminHandler,
-  SetUserPasswordHandler,
-} from './features/user';
+import { ResolveSessionHandler, sessionAuthenticator, sessionsRoutes } from './features/sessions';
+import { BootstrapSuperAdminHandler, usersRoutes } from './features/users';
 import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
+import type { Resolve } from './http/route-definition';
 import { readinessProblems } from './readiness';
 import { systemClock, type Clock } from './shared/clock';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
@@ -151,25 +137,10 @@ export async function startServiceOn(
   const worker = settings.projections.runInProcess ? buildProjectionWorker(scope, infrastructure, positions) : undefined;
   worker?.start();
 
+  const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
-    handlers: {
-      account: {
-        resolveSession: scope.resolve(ResolveSessionHandler),
-        signUp: scope.resolve(SignUpHandler),
-        logIn: scope.resolve(LogInHandler),
-        changePassword: scope.resolve(ChangePasswordHandler),
-        logOut: scope.resolve(LogOutHandler),
-      },
-      user: {
-        createUser: scope.resolve(CreateUserHandler),
-        listUsers: scope.resolve(ListUsersHandler),
-        setUserPassword: scope.resolve(SetUserPasswordHandler),
-        grantAdmin: scope.resolve(GrantAdminHandler),
-        revokeAdmin: scope.resolve(RevokeAdminHandler),
-        activateUser: scope.resolve(ActivateUserHandler),
-        deactivateUser: scope.resolve(DeactivateUserHandler),
-      },
-    },
+    routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
+    authenticate: sessionAuthenticator(scope.resolve(ResolveSessionHandler)),
     logger,
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },

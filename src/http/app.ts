@@ -2,26 +2,23 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
-import { accountRoutes, type AccountHandlers } from '../features/account/adapters/account.routes';
-import { userRoutes, type UserHandlers } from '../features/user/adapters/user.routes';
 import type { Clock } from '../shared/clock';
 import { PROJECT_ROOT } from '../shared/project-root';
-import type { SessionResolver } from './authenticate';
 import { mountDocs } from './docs';
 import { errorMiddleware, UNAVAILABLE } from './error-middleware';
-import { fallback, type KnownRoute } from './fallback';
+import { fallback, lenientPathDecoding, type KnownRoute } from './fastapi-compat';
 import { sendJson } from './json-response';
-import { lenientPathDecoding } from './lenient-path';
 import { buildOpenApiDocument, type ApiInfo } from './openapi';
 import { requestContext } from './request-context';
+import type { Authenticate, AuthenticatedCaller, RouteDefinition } from './route-definition';
 import { mountRoutes } from './route-runner';
 import type { CookieSettings } from './session-cookie';
 
-export interface AppDependencies {
-  handlers: {
-    account: AccountHandlers & { resolveSession: SessionResolver };
-    user: UserHandlers;
-  };
+export interface AppDependencies<C extends AuthenticatedCaller> {
+  /** Every feature's routes, as data: they mount the handlers, the OpenAPI document and the fallback. */
+  routes: readonly RouteDefinition<C>[];
+  /** Who calls: resolves the session cookie's token for each route's auth mode. */
+  authenticate: Authenticate<C>;
   logger: Logger;
   clock: Clock;
   cookies: CookieSettings;
@@ -48,13 +45,13 @@ const DEFAULT_INFO: ApiInfo = {
   description: 'Event-sourced users and accounts, REST-compatible with the FastAPI hexagonal template.',
 };
 
-export function createApp(deps: AppDependencies): express.Express {
+export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C>): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  const routes = [...accountRoutes(deps.handlers.account), ...userRoutes(deps.handlers.user)];
+  const { routes } = deps;
   const info = deps.apiInfo ?? DEFAULT_INFO;
   const known: KnownRoute[] = [
     { method: 'get', path: '/' },
@@ -92,7 +89,7 @@ export function createApp(deps: AppDependencies): express.Express {
     });
   }
   mountRoutes(router, routes, {
-    resolver: deps.handlers.account.resolveSession,
+    authenticate: deps.authenticate,
     clock: deps.clock,
     cookies: deps.cookies,
     bodyLimitBytes: deps.bodyLimitBytes,

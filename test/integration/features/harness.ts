@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import {
-  ChangePasswordHandler,
   CryptoSessionIdGenerator,
   EndSessionsOnUserDeactivated,
   JwtTokenCodec,
   LogInHandler,
   LogOutHandler,
   ResolveSessionHandler,
-  SignUpHandler,
   UserSessionsEnder,
   type SessionPolicy,
   type UserSessionsIndex,
-} from '../../../src/features/account';
+} from '../../../src/features/sessions';
 import {
   ActivateUserHandler,
   BootstrapSuperAdminHandler,
+  ChangePasswordHandler,
+  SignUpHandler,
   CreateUserHandler,
   DeactivateUserHandler,
   GrantAdminHandler,
@@ -28,7 +28,7 @@ import {
   type Actor,
   type PasswordHasher,
   type Role,
-} from '../../../src/features/user';
+} from '../../../src/features/users';
 import type { CommandContext } from '../../../src/shared/command-context';
 import type { EventStore } from '../../../src/shared/event-store/event-store';
 import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
