@@ -4,6 +4,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { accountRoutes, type AccountHandlers } from '../features/account/adapters/account.routes';
 import { userRoutes, type UserHandlers } from '../features/user/adapters/user.routes';
+import type { ProcessMetrics } from '../metrics/process-metrics';
 import type { Clock } from '../shared/clock';
 import { PROJECT_ROOT } from '../shared/project-root';
 import type { SessionResolver } from './authenticate';
@@ -14,6 +15,7 @@ import { sendJson } from './json-response';
 import { lenientPathDecoding } from './lenient-path';
 import { buildOpenApiDocument, type ApiInfo } from './openapi';
 import { requestContext } from './request-context';
+import { labelRoute, requestMetrics } from './request-metrics';
 import { mountRoutes } from './route-runner';
 import type { CookieSettings } from './session-cookie';
 
@@ -34,6 +36,8 @@ export interface AppDependencies {
   ready?: () => Promise<readonly string[]>;
   /** The projections' status document behind `GET /api/v1/health/projections` (as `projections status --json` prints it). */
   projectionStatus?: () => Promise<unknown>;
+  /** Served at `GET /metrics`, with the requests' durations added; no metrics and no route without it. */
+  metrics?: ProcessMetrics;
   /** Defaults to this package's name and version. */
   apiInfo?: ApiInfo;
 }
@@ -64,9 +68,12 @@ export function createApp(deps: AppDependencies): express.Express {
     { method: 'get', path: '/openapi.json' },
     ...(deps.ready ? [{ method: 'get', path: '/api/v1/ready' }] : []),
     ...(deps.projectionStatus ? [{ method: 'get', path: '/api/v1/health/projections' }] : []),
+    ...(deps.metrics ? [{ method: 'get', path: '/metrics' }] : []),
     ...routes,
   ];
 
+  const metrics = deps.metrics;
+  if (metrics) app.use(requestMetrics(metrics.registry));
   app.use(requestContext(deps.logger));
   app.use(lenientPathDecoding());
 
@@ -91,6 +98,7 @@ export function createApp(deps: AppDependencies): express.Express {
       sendJson(res, 200, { projections: await projectionStatus() });
     });
   }
+  if (metrics) router.get('/metrics', (_req, res) => metrics.send(res));
   mountRoutes(router, routes, {
     resolver: deps.handlers.account.resolveSession,
     clock: deps.clock,
@@ -98,7 +106,10 @@ export function createApp(deps: AppDependencies): express.Express {
     bodyLimitBytes: deps.bodyLimitBytes,
     logger: deps.logger,
   });
+  router.use('/docs', labelRoute('/docs/{asset}'));
   mountDocs(router, buildOpenApiDocument(routes, info), info.title);
+  // What reaches the fallback was answered by no route: its metrics say `unmatched`.
+  router.use(labelRoute(undefined));
   // Inside the router, so that express's automatic OPTIONS reply never runs.
   router.use(fallback(known));
   app.use(router);
