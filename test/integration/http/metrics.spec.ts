@@ -78,7 +78,7 @@ for (const eventStore of E2E_EVENT_STORES) {
       expect(count(text, 'unmatched', '404')).to.equal(count(before, 'unmatched', '404') + 1);
     });
 
-    it('counts appended events by stream category: a sign-up in `user`, a log-in in `session`', async () => {
+    it('counts appended events by stream category: a sign-up in `user` and `username`, a log-in in `session`', async () => {
       const appended = (text: string, category: string): number => valueOf(text, 'userledger_events_appended_total', { category }) ?? 0;
       const before = await metrics();
       const username = aUsername('m');
@@ -86,6 +86,7 @@ for (const eventStore of E2E_EVENT_STORES) {
       expect(signup.status, signup.text).to.equal(201);
       const afterSignUp = await metrics();
       expect(appended(afterSignUp, 'user')).to.be.at.least(appended(before, 'user') + 1);
+      expect(appended(afterSignUp, 'username')).to.be.at.least(appended(before, 'username') + 1);
 
       await service.logIn(username, 'secret1');
       const afterLogIn = await metrics();
