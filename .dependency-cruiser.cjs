@@ -1,7 +1,7 @@
 /**
  * Boundaries of the hexagon, checked in CI (`npm run lint:deps`). See docs/architecture.md.
  */
-const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid)($|/)';
+const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid|prom-client)($|/)';
 
 module.exports = {
   forbidden: [
@@ -72,6 +72,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^(src/features/[^/]+/(domain|application)|src/shared|projections)/' },
       to: { path: '^src/(http|container|main)' },
+    },
+    {
+      name: 'core-not-to-metrics',
+      comment: 'Metrics (src/metrics) wrap the core from outside, in the composition root and the entry points; the core never counts itself.',
+      severity: 'error',
+      from: { path: '^(src/features/[^/]+/(domain|application)|src/shared|projections)/' },
+      to: { path: '^src/metrics/' },
     },
     {
       name: 'not-to-test',

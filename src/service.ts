@@ -14,6 +14,7 @@ import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
 import type { Resolve } from './http/route-definition';
 import { readinessProblems } from './readiness';
+import { withProcessMetrics } from './metrics/process-metrics';
 import { systemClock, type Clock } from './shared/clock';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
 import type { EventStore } from './shared/event-store/event-store';
@@ -51,7 +52,7 @@ export async function openInfrastructure(
   options: { readonly attachToRunningService?: boolean } = {},
 ): Promise<Infrastructure> {
   const { database, ownsEmbeddedDatabase } = await openConfiguredDatabase(settings, logger, options);
-  const eventStore = eventStoreFor(settings, database, logger);
+  const { eventStore, metrics } = withProcessMetrics(settings.metrics.enabled, database, eventStoreFor(settings, database, logger), logger);
   if (settings.eventStore.kind === 'eventstoredb') {
     // Credentials may sit in the connection string; the log shows where, never who.
     logger.info({ eventStore: settings.eventStore.connectionString.replace(/\/\/[^@/]*@/, '//***@') }, 'events in EventStoreDB');
@@ -63,7 +64,7 @@ export async function openInfrastructure(
     await database.close();
     throw error;
   }
-  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase };
+  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase, ...(metrics ? { metrics } : {}) };
 }
 
 /**
@@ -145,6 +146,7 @@ export async function startServiceOn(
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
+    ...(infrastructure.metrics ? { metrics: infrastructure.metrics } : {}),
     ready: () => readinessProblems(database, infrastructure.eventStore, logger),
     projectionStatus: () => readProjectionStatus(database, infrastructure.eventStore),
   });

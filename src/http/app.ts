@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
+import type { ProcessMetrics } from '../metrics/process-metrics';
 import type { Clock } from '../shared/clock';
 import { PROJECT_ROOT } from '../shared/project-root';
 import { mountDocs } from './docs';
@@ -11,6 +12,7 @@ import { sendJson } from './json-response';
 import { buildOpenApiDocument, type ApiInfo } from './openapi';
 import { requestContext } from './request-context';
 import type { Authenticate, AuthenticatedCaller, RouteDefinition } from './route-definition';
+import { labelRoute, requestMetrics } from './request-metrics';
 import { mountRoutes } from './route-runner';
 import type { CookieSettings } from './session-cookie';
 
@@ -31,6 +33,8 @@ export interface AppDependencies<C extends AuthenticatedCaller> {
   ready?: () => Promise<readonly string[]>;
   /** The projections' status document behind `GET /api/v1/health/projections` (as `projections status --json` prints it). */
   projectionStatus?: () => Promise<unknown>;
+  /** Served at `GET /metrics`, with the requests' durations added; no metrics and no route without it. */
+  metrics?: ProcessMetrics;
   /** Defaults to this package's name and version. */
   apiInfo?: ApiInfo;
 }
@@ -61,9 +65,12 @@ export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C
     { method: 'get', path: '/openapi.json' },
     ...(deps.ready ? [{ method: 'get', path: '/api/v1/ready' }] : []),
     ...(deps.projectionStatus ? [{ method: 'get', path: '/api/v1/health/projections' }] : []),
+    ...(deps.metrics ? [{ method: 'get', path: '/metrics' }] : []),
     ...routes,
   ];
 
+  const metrics = deps.metrics;
+  if (metrics) app.use(requestMetrics(metrics.registry));
   app.use(requestContext(deps.logger));
   app.use(lenientPathDecoding());
 
@@ -88,6 +95,7 @@ export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C
       sendJson(res, 200, { projections: await projectionStatus() });
     });
   }
+  if (metrics) router.get('/metrics', (_req, res) => metrics.send(res));
   mountRoutes(router, routes, {
     authenticate: deps.authenticate,
     clock: deps.clock,
@@ -95,7 +103,10 @@ export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C
     bodyLimitBytes: deps.bodyLimitBytes,
     logger: deps.logger,
   });
+  router.use('/docs', labelRoute('/docs/{asset}'));
   mountDocs(router, buildOpenApiDocument(routes, info), info.title);
+  // What reaches the fallback was answered by no route: its metrics say `unmatched`.
+  router.use(labelRoute(undefined));
   // Inside the router, so that express's automatic OPTIONS reply never runs.
   router.use(fallback(known));
   app.use(router);
