@@ -98,7 +98,7 @@ export function createApp(deps: AppDependencies): express.Express {
     bodyLimitBytes: deps.bodyLimitBytes,
     logger: deps.logger,
   });
-  mountDocs(router, buildOpenApiDocument(routes, info), info.title);
+  mountDocs(router, buildOpenApiDocument(routes, info, { ready: ready !== undefined, projectionStatus: projectionStatus !== undefined }), info.title);
   // Inside the router, so that express's automatic OPTIONS reply never runs.
   router.use(fallback(known));
   app.use(router);
