@@ -104,7 +104,7 @@ export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C
     logger: deps.logger,
   });
   router.use('/docs', labelRoute('/docs/{asset}'));
-  mountDocs(router, buildOpenApiDocument(routes, info), info.title);
+  mountDocs(router, buildOpenApiDocument(routes, info, { ready: ready !== undefined, projectionStatus: projectionStatus !== undefined }), info.title);
   // What reaches the fallback was answered by no route: its metrics say `unmatched`.
   router.use(labelRoute(undefined));
   // Inside the router, so that express's automatic OPTIONS reply never runs.

@@ -1,4 +1,4 @@
-import { errorResponse } from '../../../http/openapi';
+import { commandErrors, errorResponse } from '../../../http/openapi';
 import { created, logPositionHeader, logPositionHeaderDoc, noContent, routesFor, type Resolve, type RouteDefinition } from '../../../http/route-definition';
 import { ChangePasswordHandler } from '../application/change-password';
 import { SignUpHandler } from '../application/sign-up';
@@ -7,6 +7,13 @@ import { changePasswordBody, idResponseSchema, signUpBody } from './account.sche
 
 const defineRoute = routesFor<Caller>();
 const tags = ['account'];
+const notAuthenticated = errorResponse(401, 'Not authenticated: no `access_token` cookie, or not a live session (`auth.not_authenticated`)');
+const alreadyAuthenticated = errorResponse(
+  403,
+  'Already authenticated: the request carries a live session cookie (`auth.already_authenticated`), or one whose user is inactive (`auth.not_authorized`, the cookie is cleared)',
+);
+const rulesBroken = errorResponse(400, 'A username or password rule broken (`user.username_*`, `user.password_too_short`)');
+
 
 /** The caller's own account: sign-up and the own password (`/api/v1/account/...`). */
 export function accountRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
@@ -24,10 +31,10 @@ export function accountRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       body: signUpBody,
       responses: [
         { status: 201, description: 'Created', schema: idResponseSchema, headers: logPositionHeaderDoc },
-        errorResponse(400, 'Username or password rules broken'),
-        errorResponse(403, 'Already authenticated'),
-        errorResponse(409, 'Username taken'),
-        errorResponse(503, 'Service unavailable'),
+        rulesBroken,
+        alreadyAuthenticated,
+        errorResponse(409, "Username taken: `User with 'NAME' already exists.` (`user.already_exists`)"),
+        ...commandErrors,
       ],
       async handle({ body, context }) {
         const { id, position } = await signUp.execute({ username: body.username, password: body.password }, context);
@@ -45,10 +52,10 @@ export function accountRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       body: changePasswordBody,
       responses: [
         { status: 204, description: 'Password changed', headers: logPositionHeaderDoc },
-        errorResponse(400, 'Password rules broken, or new equals current'),
-        errorResponse(401, 'Not authenticated'),
-        errorResponse(403, 'Wrong current password, or account inactive'),
-        errorResponse(503, 'Service unavailable'),
+        errorResponse(400, 'A password shorter than 6 (`user.password_too_short`), or the new one equals the current one (`auth.password_unchanged`)'),
+        notAuthenticated,
+        errorResponse(403, 'Wrong current password (`auth.invalid_password`), or the account is inactive (`auth.not_authorized`)'),
+        ...commandErrors,
       ],
       async handle({ body, caller, context }) {
         const { position } = await changePassword.execute(

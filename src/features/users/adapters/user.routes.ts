@@ -6,7 +6,7 @@ import { ListUsersHandler } from '../application/list-users';
 import { RevokeAdminHandler } from '../application/revoke-admin';
 import { SetUserPasswordHandler } from '../application/set-user-password';
 import type { Actor, Caller } from '../domain/roles';
-import { errorResponse } from '../../../http/openapi';
+import { commandErrors, errorResponse } from '../../../http/openapi';
 import { RequestValidationError } from '../../../http/request-validation-error';
 import {
   READ_MODEL_STALE_HEADER,
@@ -32,14 +32,34 @@ import {
 const defineRoute = routesFor<Caller>();
 const tags = ['users'];
 const actorOf = (caller: Caller): Actor => ({ userId: caller.userId, role: caller.role });
-const authErrors = [errorResponse(401, 'Not authenticated'), errorResponse(403, 'Not authorized')];
-const targetErrors = [...authErrors, errorResponse(404, 'No user with this id')];
+const notAuthenticated = errorResponse(401, 'Not authenticated: no `access_token` cookie, or not a live session (`auth.not_authenticated`)');
+const authErrors = [
+  notAuthenticated,
+  errorResponse(
+    403,
+    "Not authorized (`auth.not_authorized`): the caller may not do this (not an admin, or the target is not a subordinate), or the session's user is inactive and the cookie is cleared",
+  ),
+];
+const notFound = errorResponse(404, 'No user with this id (`user.not_found`)');
+const targetErrors = [...authErrors, notFound, ...commandErrors];
+/** Granting and revoking admin: super admins only, and never on a super admin. */
+const roleChangeErrors = [
+  notAuthenticated,
+  errorResponse(
+    403,
+    "Not authorized (`auth.not_authorized`): the caller is not a super admin, or the session's user is inactive and the cookie is cleared; " +
+      'or the target is a super admin (`user.role_change_not_permitted`)',
+  ),
+  notFound,
+  ...commandErrors,
+];
 
 type TargetHandler = Pick<GrantAdminHandler, 'execute'>;
 
 const staleHeaderDoc = {
   [READ_MODEL_STALE_HEADER]: {
-    description: '`true` when `min_position` was given and the read model had not passed it within the bounded wait.',
+    description:
+      '`true` when `min_position` was given and the users read model had not passed it within the bounded wait: the page may miss that write. Absent otherwise.',
     schema: { type: 'string', const: 'true' },
   },
 };
@@ -64,7 +84,10 @@ function targetCommand(method: 'put' | 'delete', path: string, operationId: stri
     tags,
     auth: 'required',
     params: userIdPath,
-    responses: [{ status: 204, description: 'Done (also when nothing had to change)', headers: logPositionHeaderDoc }, ...targetErrors],
+    responses: [
+      { status: 204, description: 'Done (also when nothing had to change)', headers: logPositionHeaderDoc },
+      ...(path === 'roles/admin' ? roleChangeErrors : targetErrors),
+    ],
     async handle({ params, caller, context }) {
       const { position } = await handler.execute({ actor: actorOf(caller), userId: params.user_id }, context);
       return noContent(undefined, logPositionHeader(position));
@@ -89,9 +112,10 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       body: createUserBody,
       responses: [
         { status: 201, description: 'Created', schema: createdUserSchema, headers: logPositionHeaderDoc },
-        errorResponse(400, 'Username or password rules broken'),
+        errorResponse(400, 'A username or password rule broken (`user.username_*`, `user.password_too_short`)'),
         ...authErrors,
-        errorResponse(409, 'Username taken'),
+        errorResponse(409, "Username taken: `User with 'NAME' already exists.` (`user.already_exists`)"),
+        ...commandErrors,
       ],
       async handle({ body, caller, context }) {
         const { id, position } = await createUser.execute(
@@ -112,7 +136,7 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       query: listUsersQuery,
       responses: [
         { status: 200, description: 'A page of users', schema: userListResponseSchema, headers: staleHeaderDoc },
-        errorResponse(400, 'Unknown sorting field, or a bad cursor'),
+        errorResponse(400, 'Unknown sorting field (`users.invalid_sorting_field`), or a cursor not made by this service or for another sorting (`users.invalid_cursor`)'),
         ...authErrors,
       ],
       async handle({ query, caller }) {
@@ -142,7 +166,7 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       body: setPasswordBody,
       responses: [
         { status: 204, description: 'Password set', headers: logPositionHeaderDoc },
-        errorResponse(400, 'Password too short'),
+        errorResponse(400, 'Password too short (`user.password_too_short`)'),
         ...targetErrors,
       ],
       async handle({ params, body, caller, context }) {
