@@ -2,7 +2,8 @@
  * The projector worker as its own process (`npm run projector`): folds the event log into the
  * read tables and runs the reactions, for deployments whose API runs with
  * PROJECTIONS_IN_PROCESS=false. Several may run; leases let exactly one run each projection.
- * PROJECTOR_HEALTH_PORT (optional) serves GET /health with each projection's checkpoint.
+ * PROJECTOR_HEALTH_PORT (optional) serves GET /health with each projection's checkpoint and this
+ * process's role for it (active or standby).
  */
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
@@ -67,10 +68,12 @@ async function serveHealth(worker: ProjectionWorker, logger: ReturnType<typeof c
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'Not Found' }));
       return;
     }
-    const checkpoints = Object.fromEntries(
-      worker.names.map((name) => [name, worker.positionOf(name)?.toString() ?? null]),
-    );
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', checkpoints }));
+    const states = worker.states();
+    // By checkpoint row (a projection's live version, `users_v1`), as `projections status` names them.
+    const checkpoints = Object.fromEntries(states.map((state) => [state.checkpoint ?? state.name, worker.positionOf(state.name)?.toString() ?? null]));
+    // By projection or reaction: whether this process runs it now (active) or stands by for it.
+    const roles = Object.fromEntries(states.map((state) => [state.name, state.role]));
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', checkpoints, roles }));
   });
   server.listen(Number(port), '0.0.0.0');
   await once(server, 'listening');
