@@ -3,22 +3,9 @@ import { rmSync } from 'node:fs';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
 import { freePort } from '../support/free-port';
+import { startDoubleProcess } from '../support/projector-cluster';
 
 const json = { 'content-type': 'application/json' };
-
-/** `npm run eventstoredb:test-server -- --port N`, waited for until it prints its connection string. */
-async function startDoubleProcess(): Promise<ServiceProcess & { connectionString: string }> {
-  const port = await freePort();
-  const double = runTs('test/support/eventstoredb-double/main.ts', ['--port', String(port)], {});
-  for (let waited = 0; waited < 30_000; waited += 50) {
-    const match = /(esdb:\/\/\S+)/.exec(double.output());
-    if (match?.[1] !== undefined) return { ...double, connectionString: match[1] };
-    if (double.child.exitCode !== null) throw new Error(`the double exited early:\n${double.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  double.child.kill('SIGKILL');
-  throw new Error(`the double did not start:\n${double.output()}`);
-}
 
 async function stop(process: ServiceProcess): Promise<number | string> {
   process.child.kill('SIGTERM');
@@ -144,9 +131,14 @@ describe('the service on EventStoreDB, as processes', function () {
       total = (await list()).total;
     }
     expect(total, projector.output()).to.equal(1);
-    const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as { status: string; checkpoints: Record<string, string | null> };
+    const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as {
+      status: string;
+      checkpoints: Record<string, string | null>;
+      roles: Record<string, string>;
+    };
     expect(health.status).to.equal('ok');
     expect(health.checkpoints.users_v1).to.match(/^\d+$/);
+    expect(health.roles).to.include({ users: 'active', user_sessions: 'active' });
     expect(await stop(projector)).to.equal(0);
   });
 });
