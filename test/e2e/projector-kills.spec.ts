@@ -46,7 +46,7 @@ const stores = [
 ] as const;
 
 for (const store of stores) {
-  describe(`projector processes killed with SIGKILL, events in ${store.label}`, function () {
+  describe(`projector processes killed (SIGKILL) or hung (SIGSTOP), events in ${store.label}`, function () {
     this.timeout(180_000);
     let dataDir: string;
     let database: { url: string; drop(): Promise<void> };
@@ -219,6 +219,52 @@ for (const store of stores) {
         projectors.push(await projector());
       }
       expect(takeovers).to.have.length(4);
+    });
+
+    it('fences a hung worker: the standby takes over when its lease expires, and the worker, resumed, steps back without writing', async () => {
+      const projectors = [await projector(), await projector()];
+      const { id: first } = await signUp(api.url, 'before.hang', PASSWORD);
+      await eventually('the first user to be listed', async () => ((await root.listAll()).users.some((user) => user.id_ === first) ? true : undefined), 30_000);
+      const hung = await eventually('a worker to run the users projection', () => activeFor(projectors, 'users'), 10_000);
+      const standby = projectors.find((candidate) => candidate !== hung) as ProjectorProcess;
+
+      // Frozen with sign-ups in flight: it may hold events it has not committed. Its database
+      // session stays open, so only the lease's expiry lets the standby in.
+      const during = ['during.hang1', 'during.hang2', 'during.hang3'].map((username) => signUp(api.url, username, PASSWORD));
+      hung.child.kill('SIGSTOP');
+      let resumed = false;
+      try {
+        const ids = (await Promise.all(during)).map(({ id }) => id);
+        await eventually(
+          'the standby to list the sign-ups made while the holder hung',
+          async () => {
+            const listed = new Set((await root.listAll()).users.map((user) => user.id_));
+            return ids.every((id) => listed.has(id)) ? true : undefined;
+          },
+          30_000,
+          100,
+        );
+        expect((await standby.roles())?.users).to.equal('active');
+        const linesBefore = hung.logLines().length;
+        hung.child.kill('SIGCONT');
+        resumed = true;
+        await eventually('the resumed worker to stand by', async () => ((await hung.roles())?.users === 'standby' ? true : undefined), 15_000);
+        expect(hung.logLines().slice(linesBefore).some((line) => line.projection === 'users' && /stepping back|batch rolled back/.test(String(line.msg))), hung.output()).to.equal(true);
+      } finally {
+        if (!resumed) hung.child.kill('SIGCONT');
+      }
+
+      const { id: last } = await signUp(api.url, 'after.hang', PASSWORD);
+      const listed = await eventually('the last user to be listed', async () => {
+        const list = await root.listAll();
+        return list.users.some((user) => user.id_ === last) ? list : undefined;
+      }, 30_000);
+      expect(byUsername(listed.users).map((user) => user.username)).to.deep.equal(
+        [ROOT, 'after.hang', 'before.hang', 'during.hang1', 'during.hang2', 'during.hang3'].sort((a, b) => a.localeCompare(b)),
+      );
+      expect(listed.totals).to.deep.equal([6]);
+      const verified = await projectionsCli(['verify', 'users'], env);
+      expect(verified.code, verified.output).to.equal(0);
     });
   });
 }
