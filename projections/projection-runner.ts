@@ -124,9 +124,12 @@ export class ProjectionRunner {
 
   private become(change: Omit<RunnerState, 'name' | 'kind' | 'since'>): void {
     const same = this.state.role === change.role && this.state.checkpoint === change.checkpoint && this.state.holder === change.holder;
+    const previous = this.state;
     this.state = { ...this.state, ...change, since: same ? this.state.since : new Date() };
     if (!same) {
-      if (change.role === 'active') this.log.info({ checkpoint: change.checkpoint, position: change.position?.toString() }, 'active: took the lease');
+      if (change.role === 'active' && previous.role === 'standby') {
+        this.log.info({ checkpoint: change.checkpoint, position: change.position?.toString(), previousHolder: previous.holder }, `active: took over ${this.name} from ${previous.holder ?? 'another worker'}`);
+      } else if (change.role === 'active') this.log.info({ checkpoint: change.checkpoint, position: change.position?.toString() }, 'active: took the lease');
       if (change.role === 'standby') this.log.info({ checkpoint: change.checkpoint, holder: change.holder }, 'standby: another worker holds the lease');
       if (change.role === 'stopped') this.log.warn({ checkpoint: change.checkpoint, reason: change.reason }, 'stopped');
     }

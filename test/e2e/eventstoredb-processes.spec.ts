@@ -3,22 +3,9 @@ import { rmSync } from 'node:fs';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
 import { freePort } from '../support/free-port';
+import { startDoubleProcess } from '../support/projector-cluster';
 
 const json = { 'content-type': 'application/json' };
-
-/** `npm run eventstoredb:test-server -- --port N`, waited for until it prints its connection string. */
-async function startDoubleProcess(port?: number): Promise<ServiceProcess & { connectionString: string; port: number }> {
-  port ??= await freePort();
-  const double = runTs('test/support/eventstoredb-double/main.ts', ['--port', String(port)], {});
-  for (let waited = 0; waited < 30_000; waited += 50) {
-    const match = /(esdb:\/\/\S+)/.exec(double.output());
-    if (match?.[1] !== undefined) return { ...double, connectionString: match[1], port };
-    if (double.child.exitCode !== null) throw new Error(`the double exited early:\n${double.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  double.child.kill('SIGKILL');
-  throw new Error(`the double did not start:\n${double.output()}`);
-}
 
 async function stop(process: ServiceProcess): Promise<number | string> {
   process.child.kill('SIGTERM');
@@ -147,6 +134,7 @@ describe('the service on EventStoreDB, as processes', function () {
     const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as {
       status: string;
       checkpoints: Record<string, string | null>;
+      roles: Record<string, string>;
       runners: { name: string; role: string; since: string; checkpoint_table: string | null }[];
     };
     expect(health.status).to.equal('ok');
@@ -157,6 +145,7 @@ describe('the service on EventStoreDB, as processes', function () {
     expect(lines.length).to.be.greaterThan(0);
     for (const line of lines) expect(line.match(/"component"/g), line).to.have.length(1);
     expect(projector.output()).to.include('active: took the lease');
+    expect(health.roles).to.include({ users: 'active', user_sessions: 'active' });
     expect(await stop(projector)).to.equal(0);
   });
   it('stops the projections and answers /ready 503 when EventStoreDB comes back empty under a running service', async () => {

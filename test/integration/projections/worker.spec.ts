@@ -274,6 +274,7 @@ describe('ProjectionWorker', () => {
       expect(await usersRows(db, [three.id], table(projection))).to.have.length(1);
       expect(await checkpointRow(db, projection.name)).to.include({ lease_owner: 'second' });
       expect(log.lines.some((line) => line.msg === 'active: took the lease' && line.projection === projection.name)).to.equal(true);
+      expect(log.lines.some((line) => line.msg === `active: took over ${projection.name} from first` && line.projection === projection.name)).to.equal(true);
     });
 
     it("takes over at once when the holder's database session ends, long before its lease would expire", async () => {
