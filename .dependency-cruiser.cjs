@@ -1,7 +1,7 @@
 /**
  * Boundaries of the hexagon, checked in CI (`npm run lint:deps`). See docs/architecture.md.
  */
-const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid)($|/)';
+const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid|prom-client)($|/)';
 
 module.exports = {
   forbidden: [
@@ -74,10 +74,48 @@ module.exports = {
       to: { path: '^src/(http|container|main)' },
     },
     {
+      name: 'core-not-to-metrics',
+      comment: 'Metrics (src/metrics) wrap the core from outside, in the composition root and the entry points; the core never counts itself.',
+      severity: 'error',
+      from: { path: '^(src/features/[^/]+/(domain|application)|src/shared|projections)/' },
+      to: { path: '^src/metrics/' },
+    },
+    {
       name: 'not-to-test',
       severity: 'error',
       from: { path: '^(src|projections|scripts)/' },
       to: { path: '^test/' },
+    },
+    {
+      name: 'http-kit-knows-no-feature',
+      comment: 'src/http is a kit: routes, validation, errors, cookies. Features plug into it, never the reverse.',
+      severity: 'error',
+      from: { path: '^src/http/' },
+      to: { path: '^src/features/' },
+    },
+    {
+      name: 'feature-imports',
+      comment: 'A feature imports its own folder, the shared kernel, the HTTP kit and other features\' index.ts only.',
+      severity: 'error',
+      from: { path: '^src/features/([^/]+)/' },
+      to: {
+        path: '^(src|projections|scripts)/',
+        pathNot: ['^src/features/$1/', '^src/features/[^/]+/index\\.ts$', '^src/shared/', '^src/http/'],
+      },
+    },
+    {
+      name: 'fastapi-compat-inside-the-kit',
+      comment: 'FastAPI wire compatibility is the HTTP kit\'s business alone.',
+      severity: 'error',
+      from: { pathNot: '^src/http/' },
+      to: { path: '^src/http/fastapi-compat/' },
+    },
+    {
+      name: 'sessions-depend-on-users',
+      comment: 'Dependencies between the features run one way: sessions -> users.',
+      severity: 'error',
+      from: { path: '^src/features/users/' },
+      to: { path: '^src/features/sessions/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError, loadSettings } from '../src/config/load-settings';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/create-logger';
-import { BootstrapSuperAdminHandler } from '../src/features/user';
+import { BootstrapSuperAdminHandler } from '../src/features/users';
 import { eventStoreFor, openConfiguredDatabase } from '../src/service';
 import { systemClock } from '../src/shared/clock';
 import { AppError } from '../src/shared/errors';

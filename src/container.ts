@@ -19,7 +19,7 @@ import {
   SESSION_POLICY,
   TOKEN_CODEC,
   USER_SESSIONS_INDEX,
-} from './features/account';
+} from './features/sessions';
 import {
   BcryptPasswordHasher,
   ID_GENERATOR,
@@ -29,7 +29,8 @@ import {
   USERNAME_RESERVATION_POLICY,
   UuidIdGenerator,
   defaultUsernameReservationPolicy,
-} from './features/user';
+} from './features/users';
+import type { ProcessMetrics } from './metrics/process-metrics';
 import { CLOCK, type Clock } from './shared/clock';
 import { DATABASE, type Database } from './shared/database';
 import { EVENT_STORE, type EventStore } from './shared/event-store/event-store';
@@ -44,6 +45,8 @@ export interface Infrastructure {
   readonly clock: Clock;
   /** True when this process started the embedded database itself (rather than attaching to another's). */
   readonly ownsEmbeddedDatabase?: boolean;
+  /** What `GET /metrics` serves; absent when the settings turn metrics off. */
+  readonly metrics?: ProcessMetrics;
 }
 
 /**

@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { ConfigError, loadSettings } from './config/load-settings';
 import { buildContainer, buildProjectionWorker, projectionPositions } from './container';
 import { createLogger } from './create-logger';
-import { serveProjectorHealth } from './projector-health';
+import { serveProjectorHealth, type HealthRoutes } from './projector-health';
 import { openInfrastructure } from './service';
 import { ReadModelsFromAnotherLogError } from '../projections';
 import {
@@ -17,6 +17,7 @@ import {
   EmbeddedPostgresNotInstalledError,
   EmbeddedPostgresStartError,
 } from './shared/database';
+import type { ProcessMetrics } from './metrics/process-metrics';
 
 async function main(): Promise<void> {
   const { settings, warnings } = loadSettings();
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const worker = buildProjectionWorker(buildContainer(infrastructure, positions), infrastructure, positions);
   worker.start();
   const port = process.env.PROJECTOR_HEALTH_PORT;
-  const health = port === undefined || port === '' ? undefined : await serveProjectorHealth(Number(port), worker, infrastructure.database, logger);
+  const health = port === undefined || port === '' ? undefined : await serveProjectorHealth(Number(port), worker, infrastructure.database, logger, metricsRoute(infrastructure.metrics));
   logger.info({ eventStore: settings.eventStore.kind }, 'projector started');
 
   // A second signal forces the exit, except the copy of the first that npm forwards: one
@@ -55,6 +56,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+/** GET /metrics beside /health, when the settings enable metrics. */
+function metricsRoute(metrics: ProcessMetrics | undefined): HealthRoutes {
+  return metrics === undefined ? {} : { '/metrics': (_request, response) => metrics.send(response) };
 }
 
 main().catch((error: unknown) => {

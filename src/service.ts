@@ -8,26 +8,13 @@ import { readProjectionStatus } from '../projections/operations/projection-statu
 import type { ProjectionWorker } from '../projections/worker';
 import type { Settings } from './config/settings';
 import { buildContainer, buildProjectionWorker, projectionPositions, type Infrastructure } from './container';
-import {
-  ChangePasswordHandler,
-  LogInHandler,
-  LogOutHandler,
-  ResolveSessionHandler,
-  SignUpHandler,
-} from './features/account';
-import {
-  ActivateUserHandler,
-  BootstrapSuperAdminHandler,
-  CreateUserHandler,
-  DeactivateUserHandler,
-  GrantAdminHandler,
-  ListUsersHandler,
-  RevokeAdminHandler,
-  SetUserPasswordHandler,
-} from './features/user';
+import { ResolveSessionHandler, sessionAuthenticator, sessionsRoutes } from './features/sessions';
+import { BootstrapSuperAdminHandler, usersRoutes } from './features/users';
 import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
+import type { Resolve } from './http/route-definition';
 import { readinessProblems } from './readiness';
+import { withProcessMetrics } from './metrics/process-metrics';
 import { systemClock, type Clock } from './shared/clock';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
 import type { EventStore } from './shared/event-store/event-store';
@@ -65,7 +52,7 @@ export async function openInfrastructure(
   options: { readonly attachToRunningService?: boolean } = {},
 ): Promise<Infrastructure> {
   const { database, ownsEmbeddedDatabase } = await openConfiguredDatabase(settings, logger, options);
-  const eventStore = eventStoreFor(settings, database, logger);
+  const { eventStore, metrics } = withProcessMetrics(settings.metrics.enabled, database, eventStoreFor(settings, database, logger), logger);
   if (settings.eventStore.kind === 'eventstoredb') {
     // Credentials may sit in the connection string; the log shows where, never who.
     logger.info({ eventStore: settings.eventStore.connectionString.replace(/\/\/[^@/]*@/, '//***@') }, 'events in EventStoreDB');
@@ -77,7 +64,7 @@ export async function openInfrastructure(
     await database.close();
     throw error;
   }
-  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase };
+  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase, ...(metrics ? { metrics } : {}) };
 }
 
 /**
@@ -151,29 +138,15 @@ export async function startServiceOn(
   const worker = settings.projections.runInProcess ? buildProjectionWorker(scope, infrastructure, positions) : undefined;
   worker?.start();
 
+  const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
-    handlers: {
-      account: {
-        resolveSession: scope.resolve(ResolveSessionHandler),
-        signUp: scope.resolve(SignUpHandler),
-        logIn: scope.resolve(LogInHandler),
-        changePassword: scope.resolve(ChangePasswordHandler),
-        logOut: scope.resolve(LogOutHandler),
-      },
-      user: {
-        createUser: scope.resolve(CreateUserHandler),
-        listUsers: scope.resolve(ListUsersHandler),
-        setUserPassword: scope.resolve(SetUserPasswordHandler),
-        grantAdmin: scope.resolve(GrantAdminHandler),
-        revokeAdmin: scope.resolve(RevokeAdminHandler),
-        activateUser: scope.resolve(ActivateUserHandler),
-        deactivateUser: scope.resolve(DeactivateUserHandler),
-      },
-    },
+    routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
+    authenticate: sessionAuthenticator(scope.resolve(ResolveSessionHandler)),
     logger,
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
+    ...(infrastructure.metrics ? { metrics: infrastructure.metrics } : {}),
     ready: () => readinessProblems(database, infrastructure.eventStore, logger),
     projectionStatus: () => readProjectionStatus(database, infrastructure.eventStore),
   });

@@ -1,4 +1,4 @@
-import type { EndSessionsOnUserDeactivated } from '../../src/features/account/index';
+import type { EndSessionsOnUserDeactivated } from '../../src/features/sessions/index';
 import type { Processor } from '../projection';
 import { USER_SESSIONS } from './user-sessions.table';
 

@@ -1,4 +1,4 @@
-import type { AuthSessionEvent } from '../../src/features/account/domain/auth-session-events';
+import type { AuthSessionEvent } from '../../src/features/sessions/domain/auth-session-events';
 import type { ProjectedEvent } from '../projection';
 
 /** One session as the sessions index sees it: whose it is, until when, and whether it ended. */

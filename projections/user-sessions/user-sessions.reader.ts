@@ -1,4 +1,4 @@
-import type { UserSessionsIndex } from '../../src/features/account/index';
+import type { UserSessionsIndex } from '../../src/features/sessions/index';
 import type { Database } from '../../src/shared/database/database';
 import type { Clock } from '../../src/shared/clock';
 import { systemClock } from '../../src/shared/clock';

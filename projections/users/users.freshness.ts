@@ -1,4 +1,4 @@
-import type { ReadModelFreshness } from '../../src/features/user/index';
+import type { ReadModelFreshness } from '../../src/features/users/index';
 import type { ProjectionPositions } from '../projection-positions';
 import { USERS } from './users.table';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../../src/features/user/domain/roles';
+import type { Role } from '../../src/features/users/domain/roles';
 import type {
   AdminGranted,
   AdminRevoked,
@@ -6,7 +6,7 @@ import type {
   UserCreated,
   UserCreationAbandoned,
   UserDeactivated,
-} from '../../src/features/user/domain/user-events';
+} from '../../src/features/users/domain/user-events';
 import type { ProjectedEvent } from '../projection';
 
 /** One row of the users list: what an administrator may see, never a password hash. */

@@ -1,7 +1,7 @@
 import type { Database } from '../../src/shared/database/database';
-import type { Role } from '../../src/features/user/domain/roles';
+import type { Role } from '../../src/features/users/domain/roles';
 import { ValidationError } from '../../src/shared/errors';
-import type { UserDirectoryReader, UserListPage, UserListQuery } from '../../src/features/user/index';
+import type { UserDirectoryReader, UserListPage, UserListQuery } from '../../src/features/users/index';
 import { decodeCursor, encodeCursor } from './users-cursor';
 import type { SortKey } from './users-cursor';
 import { USERS_COUNT_VIEW, USERS_VIEW } from './users.table';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Role } from '../../src/features/user/domain/roles';
+import type { Role } from '../../src/features/users/domain/roles';
 import type { RowChange, RowTable } from '../row-projection';
 import type { UserRow } from './users.projector';
 

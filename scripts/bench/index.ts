@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { loadSettings } from '../../src/config/load-settings';
 import { createLogger } from '../../src/create-logger';
-import { BcryptPasswordHasher } from '../../src/features/user';
+import { BcryptPasswordHasher } from '../../src/features/users';
 import { EventStoreDbEventStore } from '../../src/shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
 import { benchCatchUp } from './catch-up.bench';

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { JwtTokenCodec } from '../../src/features/account';
+import { JwtTokenCodec } from '../../src/features/sessions';
 import type { Measurement } from './measure';
 
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';

@@ -35,6 +35,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<readonly [variable: string, pa
   ['HASHER_WAIT_TIMEOUT_S', ['security', 'password', 'hasher_wait_timeout_s'], number],
   ['PROJECTIONS_IN_PROCESS', ['projections', 'run_in_process'], boolean],
   ['READ_YOUR_WRITES_WAIT_MS', ['projections', 'read_your_writes_wait_ms'], number],
+  ['METRICS_ENABLED', ['metrics', 'enabled'], boolean],
   ['BOOTSTRAP_SUPER_ADMIN_USERNAME', ['bootstrap', 'super_admin_username'], text],
   ['BOOTSTRAP_SUPER_ADMIN_PASSWORD', ['bootstrap', 'super_admin_password'], text],
 ];

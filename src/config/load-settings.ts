@@ -168,6 +168,7 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
       runInProcess: section(raw, 'projections').run_in_process as boolean,
       readYourWritesWaitMs: (section(raw, 'projections').read_your_writes_wait_ms as number | undefined) ?? DEFAULT_READ_YOUR_WRITES_WAIT_MS,
     },
+    metrics: { enabled: (section(raw, 'metrics').enabled as boolean | undefined) ?? true },
     bootstrap: {
       superAdminUsername: (bootstrap.super_admin_username as string | undefined) ?? '',
       superAdminPassword: (bootstrap.super_admin_password as string | undefined) ?? '',

@@ -100,6 +100,11 @@ export const settingsSchema = {
       required: ['run_in_process'],
       properties: { run_in_process: { type: 'boolean' }, read_your_writes_wait_ms: { type: 'integer', minimum: 0 } },
     },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { enabled: { type: 'boolean' } },
+    },
     bootstrap: {
       type: 'object',
       additionalProperties: false,

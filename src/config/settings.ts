@@ -34,5 +34,7 @@ export interface Settings {
   };
   /** `readYourWritesWaitMs`: the longest a query waits for a read model to reach `min_position`. */
   readonly projections: { readonly runInProcess: boolean; readonly readYourWritesWaitMs: number };
+  /** `enabled`: serve `GET /metrics` (Prometheus text) on the API and the projector's health port. */
+  readonly metrics: { readonly enabled: boolean };
   readonly bootstrap: { readonly superAdminUsername: string; readonly superAdminPassword: string };
 }

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
-import { parseUuid } from './pydantic-parsers';
+import { parseUuid } from './fastapi-compat';
 
 /**
  * The one Ajv instance. Schemas are compiled when the schema modules load, never per request.

@@ -2,26 +2,25 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
-import { accountRoutes, type AccountHandlers } from '../features/account/adapters/account.routes';
-import { userRoutes, type UserHandlers } from '../features/user/adapters/user.routes';
+import type { ProcessMetrics } from '../metrics/process-metrics';
 import type { Clock } from '../shared/clock';
 import { PROJECT_ROOT } from '../shared/project-root';
-import type { SessionResolver } from './authenticate';
 import { mountDocs } from './docs';
 import { errorMiddleware, UNAVAILABLE } from './error-middleware';
-import { fallback, type KnownRoute } from './fallback';
+import { fallback, lenientPathDecoding, type KnownRoute } from './fastapi-compat';
 import { sendJson } from './json-response';
-import { lenientPathDecoding } from './lenient-path';
 import { buildOpenApiDocument, type ApiInfo } from './openapi';
 import { requestContext } from './request-context';
+import type { Authenticate, AuthenticatedCaller, RouteDefinition } from './route-definition';
+import { labelRoute, requestMetrics } from './request-metrics';
 import { mountRoutes } from './route-runner';
 import type { CookieSettings } from './session-cookie';
 
-export interface AppDependencies {
-  handlers: {
-    account: AccountHandlers & { resolveSession: SessionResolver };
-    user: UserHandlers;
-  };
+export interface AppDependencies<C extends AuthenticatedCaller> {
+  /** Every feature's routes, as data: they mount the handlers, the OpenAPI document and the fallback. */
+  routes: readonly RouteDefinition<C>[];
+  /** Who calls: resolves the session cookie's token for each route's auth mode. */
+  authenticate: Authenticate<C>;
   logger: Logger;
   clock: Clock;
   cookies: CookieSettings;
@@ -34,6 +33,8 @@ export interface AppDependencies {
   ready?: () => Promise<readonly string[]>;
   /** The projections' status document behind `GET /api/v1/health/projections` (as `projections status --json` prints it). */
   projectionStatus?: () => Promise<unknown>;
+  /** Served at `GET /metrics`, with the requests' durations added; no metrics and no route without it. */
+  metrics?: ProcessMetrics;
   /** Defaults to this package's name and version. */
   apiInfo?: ApiInfo;
 }
@@ -48,13 +49,13 @@ const DEFAULT_INFO: ApiInfo = {
   description: 'Event-sourced users and accounts, REST-compatible with the FastAPI hexagonal template.',
 };
 
-export function createApp(deps: AppDependencies): express.Express {
+export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C>): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  const routes = [...accountRoutes(deps.handlers.account), ...userRoutes(deps.handlers.user)];
+  const { routes } = deps;
   const info = deps.apiInfo ?? DEFAULT_INFO;
   const known: KnownRoute[] = [
     { method: 'get', path: '/' },
@@ -64,9 +65,12 @@ export function createApp(deps: AppDependencies): express.Express {
     { method: 'get', path: '/openapi.json' },
     ...(deps.ready ? [{ method: 'get', path: '/api/v1/ready' }] : []),
     ...(deps.projectionStatus ? [{ method: 'get', path: '/api/v1/health/projections' }] : []),
+    ...(deps.metrics ? [{ method: 'get', path: '/metrics' }] : []),
     ...routes,
   ];
 
+  const metrics = deps.metrics;
+  if (metrics) app.use(requestMetrics(metrics.registry));
   app.use(requestContext(deps.logger));
   app.use(lenientPathDecoding());
 
@@ -91,14 +95,18 @@ export function createApp(deps: AppDependencies): express.Express {
       sendJson(res, 200, { projections: await projectionStatus() });
     });
   }
+  if (metrics) router.get('/metrics', (_req, res) => metrics.send(res));
   mountRoutes(router, routes, {
-    resolver: deps.handlers.account.resolveSession,
+    authenticate: deps.authenticate,
     clock: deps.clock,
     cookies: deps.cookies,
     bodyLimitBytes: deps.bodyLimitBytes,
     logger: deps.logger,
   });
-  mountDocs(router, buildOpenApiDocument(routes, info), info.title);
+  router.use('/docs', labelRoute('/docs/{asset}'));
+  mountDocs(router, buildOpenApiDocument(routes, info, { ready: ready !== undefined, projectionStatus: projectionStatus !== undefined }), info.title);
+  // What reaches the fallback was answered by no route: its metrics say `unmatched`.
+  router.use(labelRoute(undefined));
   // Inside the router, so that express's automatic OPTIONS reply never runs.
   router.use(fallback(known));
   app.use(router);

@@ -1,4 +1,4 @@
-import { parsePythonJson } from './python-json';
+import { parsePythonJson } from './fastapi-compat';
 import { FrameworkHttpError, RequestValidationError } from './request-validation-error';
 
 /** The body as FastAPI hands it to validation: nothing, parsed JSON, or raw bytes. */

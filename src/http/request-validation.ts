@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { compileSchema } from './ajv';
-import { parseInteger, parseUuid } from './pydantic-parsers';
+import { parseInteger, parseUuid } from './fastapi-compat';
 import { decodeUtf8, type DecodedBody } from './request-body';
 import type { Location, ValidationDetail } from './request-validation-error';
 

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Caller } from '../features/account';
 import type { CommandContext } from '../shared/command-context';
 import type { BodySpec, JsonSchema, ParametersSpec } from './request-validation';
 
@@ -8,11 +7,16 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 /** `required`: a live session is needed; `guest`: only callers without one (sign-up, log-in). */
 export type AuthMode = 'required' | 'guest';
 
-export interface RouteInput<B, Q, P, A extends AuthMode> {
+/** Who calls, as the application's authenticator resolves them: the kit needs only the id. */
+export interface AuthenticatedCaller {
+  readonly userId: string;
+}
+
+export interface RouteInput<B, Q, P, A extends AuthMode, C> {
   body: B;
   query: Q;
   params: P;
-  caller: A extends 'required' ? Caller : undefined;
+  caller: A extends 'required' ? C : undefined;
   context: CommandContext;
   log: Logger;
 }
@@ -39,7 +43,7 @@ export interface ResponseDoc {
  * A route as data: the same definition mounts the express handler, feeds the OpenAPI document
  * and tells the fallback which paths exist (for 405 and the trailing-slash redirect).
  */
-export interface RouteShape<B, Q, P, A extends AuthMode> {
+export interface RouteShape<B, Q, P, A extends AuthMode, C> {
   method: HttpMethod;
   /** OpenAPI form, e.g. `/api/v1/users/{user_id}/password`. */
   path: string;
@@ -53,16 +57,31 @@ export interface RouteShape<B, Q, P, A extends AuthMode> {
   params?: ParametersSpec<P>;
   /** The success response first, then the errors the route documents. */
   responses: ResponseDoc[];
-  handle(input: RouteInput<B, Q, P, A>): Promise<RouteResult>;
+  handle(input: RouteInput<B, Q, P, A, C>): Promise<RouteResult>;
 }
 
-export type RouteDefinition = RouteShape<unknown, unknown, unknown, AuthMode>;
+export type RouteDefinition<C = AuthenticatedCaller> = RouteShape<unknown, unknown, unknown, AuthMode, C>;
 
-export function defineRoute<B = undefined, Q = undefined, P = undefined, A extends AuthMode = AuthMode>(
-  route: RouteShape<B, Q, P, A>,
-): RouteDefinition {
-  return route as unknown as RouteDefinition;
+/**
+ * The route factory for an application whose callers are `C`: the body, query, path and auth
+ * types are inferred from the route's own specs, e.g. `const defineRoute = routesFor<Caller>()`.
+ */
+export function routesFor<C extends AuthenticatedCaller>() {
+  return <B = undefined, Q = undefined, P = undefined, A extends AuthMode = AuthMode>(route: RouteShape<B, Q, P, A, C>): RouteDefinition<C> =>
+    route as unknown as RouteDefinition<C>;
 }
+
+/** Turns a token into the caller for a route's auth mode, or throws the 401/403; may set or clear the cookie. */
+export type Authenticate<C extends AuthenticatedCaller> = (
+  mode: AuthMode,
+  token: string | undefined,
+  context: CommandContext,
+  setCookie: (change: SessionCookieChange) => void,
+) => Promise<C | undefined>;
+
+/** How a feature's routes reach its handlers: the composition root's container, by class. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a class token, whatever its constructor takes (as tsyringe's)
+export type Resolve = <T>(token: new (...args: any[]) => T) => T;
 
 export const ok = (body: unknown, headers?: ResponseHeaders): RouteResult => ({ status: 200, body, ...(headers ? { headers } : {}) });
 export const created = (body: unknown, headers?: ResponseHeaders): RouteResult => ({ status: 201, body, ...(headers ? { headers } : {}) });

@@ -2,17 +2,16 @@ import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock';
 import type { CommandContext } from '../shared/command-context';
-import { authenticate, type SessionResolver } from './authenticate';
 import { sendJson, sendNoContent } from './json-response';
 import { decodeBody } from './request-body';
 import { requestIdOf, requestLogOf } from './request-context';
 import { validateBody, validateParameters, type Validated } from './request-validation';
 import { RequestValidationError, type ValidationDetail } from './request-validation-error';
-import type { RouteDefinition, SessionCookieChange } from './route-definition';
+import type { Authenticate, AuthenticatedCaller, RouteDefinition, SessionCookieChange } from './route-definition';
 import { clearedSessionCookie, readSessionToken, sessionCookie, type CookieSettings } from './session-cookie';
 
-export interface RouteEnvironment {
-  resolver: SessionResolver;
+export interface RouteEnvironment<C extends AuthenticatedCaller> {
+  authenticate: Authenticate<C>;
   clock: Clock;
   cookies: CookieSettings;
   bodyLimitBytes: number;
@@ -23,7 +22,7 @@ export function toExpressPath(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
-export function mountRoutes(router: Router, routes: readonly RouteDefinition[], env: RouteEnvironment): void {
+export function mountRoutes<C extends AuthenticatedCaller>(router: Router, routes: readonly RouteDefinition<C>[], env: RouteEnvironment<C>): void {
   // Bodies are read raw and decoded later, after authentication, so that a 401 wins over a 422.
   const readBody = express.raw({ type: () => true, limit: env.bodyLimitBytes });
   for (const route of routes) {
@@ -33,7 +32,7 @@ export function mountRoutes(router: Router, routes: readonly RouteDefinition[], 
 }
 
 /** Authentication, then path, query and body validation (all errors together), then the handler. */
-function runner(route: RouteDefinition, env: RouteEnvironment): RequestHandler {
+function runner<C extends AuthenticatedCaller>(route: RouteDefinition<C>, env: RouteEnvironment<C>): RequestHandler {
   return async (req, res) => {
     const requestId = requestIdOf(res);
     const log = requestLogOf(res, env.logger);
@@ -42,7 +41,7 @@ function runner(route: RouteDefinition, env: RouteEnvironment): RequestHandler {
     };
     const anonymous: CommandContext = { actorId: 'anonymous', correlationId: requestId, causationId: requestId, now: env.clock.now() };
     const token = readSessionToken(req.headers.cookie);
-    const caller = await authenticate(route.auth, token, env.resolver, anonymous, setCookie);
+    const caller = await env.authenticate(route.auth, token, anonymous, setCookie);
     const context = caller ? { ...anonymous, actorId: caller.userId } : anonymous;
 
     const decoded = route.body ? decodeBody(req.body, req.headers['content-type']) : undefined;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   AppendResult,
   EventData,
@@ -59,50 +60,60 @@ export interface CommandOutcome<State> {
 }
 
 export interface HandleCommandOptions {
-  /** How often to re-read and re-decide after losing an optimistic-concurrency race. */
+  /** How often to re-read and re-decide after losing an optimistic-concurrency race (3). */
   readonly maxAttempts?: number;
   /**
-   * Derives each new event's id from the command, so that a retried request cannot append
-   * twice. Defaults to random ids.
+   * Each new event's id. Random by default; a reaction derives them from what it reacts to,
+   * so that a replay cannot append twice.
    */
-  readonly eventId: (index: number) => string;
+  readonly eventId?: (index: number) => string;
 }
 
+/** What a use case decides on the one state it loaded: checks, hashing and the decision. */
+export type Decision<State, Event extends DomainEvent> = (state: State) => Event | readonly Event[] | Promise<Event | readonly Event[]>;
+
 /**
- * Read stream → fold → decide → append with the revision read. On a lost race the decision
- * is taken again on fresh state, a bounded number of times; then the race error escapes.
+ * Read the stream once → fold → `decide` on that state → append with the revision read. On a
+ * lost race the stream is read again and `decide` runs again on fresh state, a bounded number of
+ * times; then the race error escapes. No use case reads its stream twice.
  */
-export async function handleCommand<State, Command, Event extends DomainEvent>(
+export async function handle<State, Event extends DomainEvent>(
   store: EventStore,
-  decider: Decider<State, Command, Event>,
   streamName: string,
-  command: Command,
+  evolution: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  decide: Decision<State, Event>,
   context: CommandContext,
-  options: HandleCommandOptions,
+  options: HandleCommandOptions = {},
 ): Promise<CommandOutcome<State>> {
   const maxAttempts = options.maxAttempts ?? 3;
+  const eventId = options.eventId ?? (() => randomUUID());
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadAggregate(store, decider, streamName);
-    const decided = decider.decide(command, state);
+    const { state, revision } = await loadAggregate(store, evolution, streamName);
+    const decided = await decide(state);
     const events: readonly Event[] = Array.isArray(decided) ? decided : [decided as Event];
     if (events.length === 0) return { state, events, revision, position: undefined };
     const metadata = toMetadata(context);
-    const toAppend: EventData[] = events.map((event, index) => ({
-      id: options.eventId(index),
-      type: event.type,
-      data: event.data,
-      metadata,
-    }));
+    const toAppend: EventData[] = events.map((event, index) => ({ id: eventId(index), type: event.type, data: event.data, metadata }));
     try {
-      const result: AppendResult = await store.append(streamName, toAppend, {
-        expectedRevision: revision ?? 'no_stream',
-      });
-      const next = events.reduce(decider.evolve, state);
+      const result: AppendResult = await store.append(streamName, toAppend, { expectedRevision: revision ?? 'no_stream' });
+      const next = events.reduce(evolution.evolve, state);
       return { state: next, events, revision: result.nextRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
     }
   }
+}
+
+/** `handle` with the decider's own `decide` for a command that needs nothing but the state. */
+export function handleCommand<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  streamName: string,
+  command: Command,
+  context: CommandContext,
+  options: HandleCommandOptions = {},
+): Promise<CommandOutcome<State>> {
+  return handle(store, streamName, decider, (state) => decider.decide(command, state), context, options);
 }
 
 export function toMetadata(context: CommandContext): EventMetadata {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { JwtTokenCodec } from '../../src/features/account';
+import { JwtTokenCodec } from '../../src/features/sessions';
 import { E2E_EVENT_STORES, aUsername, startE2eService, type E2eService } from '../support/http-e2e-service';
 
 const JWT_SECRET = `robustness-${randomBytes(16).toString('hex')}`;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, Role } from '../../src/features/user/domain/roles';
+import type { Actor, Role } from '../../src/features/users/domain/roles';
 import type {
   AdminGranted,
   UserCreated,
   UserDeactivated,
   UserActivated,
-} from '../../src/features/user/domain/user-events';
-import type { SessionStarted } from '../../src/features/account/domain/auth-session-events';
+} from '../../src/features/users/domain/user-events';
+import type { SessionStarted } from '../../src/features/sessions/domain/auth-session-events';
 
 export const T0 = new Date('2026-01-01T12:00:00.000Z');
 

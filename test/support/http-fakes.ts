@@ -2,9 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import sinon from 'sinon';
-import type { Caller, SessionResolution } from '../../src/features/account';
-import type { Role } from '../../src/features/user';
+import { LogInHandler, LogOutHandler, sessionAuthenticator, sessionsRoutes, type SessionResolution } from '../../src/features/sessions';
+import {
+  ActivateUserHandler,
+  ChangePasswordHandler,
+  CreateUserHandler,
+  DeactivateUserHandler,
+  GrantAdminHandler,
+  ListUsersHandler,
+  RevokeAdminHandler,
+  SetUserPasswordHandler,
+  SignUpHandler,
+  usersRoutes,
+  type Caller,
+  type Role,
+} from '../../src/features/users';
 import type { AppDependencies } from '../../src/http/app';
+import type { Resolve } from '../../src/http/route-definition';
 
 /** A caller as ResolveSessionHandler would return it. */
 export function aCaller(role: Role = 'admin', overrides: Partial<Caller> = {}): Caller {
@@ -29,7 +43,7 @@ export class CapturedLog {
  * Every handler of the feature surface as a sinon stub, plus a session table for
  * ResolveSessionHandler: `sessions.set(token, resolution)`; unknown tokens are anonymous.
  */
-export function fakeDependencies(overrides: Partial<AppDependencies> = {}) {
+export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {}) {
   const sessions = new Map<string, SessionResolution>();
   const log = new CapturedLog();
   const resolveSession = { execute: sinon.stub().callsFake(async ({ token }: { token: string | undefined }) => (token && sessions.get(token)) || { status: 'anonymous' }) };
@@ -49,9 +63,27 @@ export function fakeDependencies(overrides: Partial<AppDependencies> = {}) {
     activateUser: { execute: sinon.stub().resolves({ position: undefined }) },
     deactivateUser: { execute: sinon.stub().resolves({ position: undefined }) },
   };
+  const stubs = new Map<unknown, unknown>([
+    [SignUpHandler, account.signUp],
+    [LogInHandler, account.logIn],
+    [ChangePasswordHandler, account.changePassword],
+    [LogOutHandler, account.logOut],
+    [CreateUserHandler, user.createUser],
+    [ListUsersHandler, user.listUsers],
+    [SetUserPasswordHandler, user.setUserPassword],
+    [GrantAdminHandler, user.grantAdmin],
+    [RevokeAdminHandler, user.revokeAdmin],
+    [ActivateUserHandler, user.activateUser],
+    [DeactivateUserHandler, user.deactivateUser],
+  ]);
+  const resolve = ((token: unknown) => {
+    if (!stubs.has(token)) throw new Error(`no fake for ${String(token)}`);
+    return stubs.get(token);
+  }) as Resolve;
   const now = new Date('2026-01-01T12:00:00.000Z');
-  const deps: AppDependencies = {
-    handlers: { account, user },
+  const deps: AppDependencies<Caller> = {
+    routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
+    authenticate: sessionAuthenticator(resolveSession),
     logger: pino({ level: 'info' }, log.stream),
     clock: { now: () => now },
     cookies: { secure: false },

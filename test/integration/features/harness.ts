@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import {
-  ChangePasswordHandler,
   CryptoSessionIdGenerator,
   EndSessionsOnUserDeactivated,
   JwtTokenCodec,
   LogInHandler,
   LogOutHandler,
   ResolveSessionHandler,
-  SignUpHandler,
   UserSessionsEnder,
   type SessionPolicy,
   type UserSessionsIndex,
-} from '../../../src/features/account';
+} from '../../../src/features/sessions';
 import {
   ActivateUserHandler,
   BootstrapSuperAdminHandler,
+  ChangePasswordHandler,
+  SignUpHandler,
   CreateUserHandler,
   DeactivateUserHandler,
   GrantAdminHandler,
@@ -28,7 +28,7 @@ import {
   type Actor,
   type PasswordHasher,
   type Role,
-} from '../../../src/features/user';
+} from '../../../src/features/users';
 import type { CommandContext } from '../../../src/shared/command-context';
 import type { EventStore } from '../../../src/shared/event-store/event-store';
 import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
@@ -115,17 +115,17 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
     registration,
     sessionsIndex,
     createUser: new CreateUserHandler(registration),
-    setUserPassword: new SetUserPasswordHandler(store, hasher, ids),
-    grantAdmin: new GrantAdminHandler(store, ids),
-    revokeAdmin: new RevokeAdminHandler(store, ids),
-    activateUser: new ActivateUserHandler(store, ids),
-    deactivateUser: new DeactivateUserHandler(store, ids),
+    setUserPassword: new SetUserPasswordHandler(store, hasher),
+    grantAdmin: new GrantAdminHandler(store),
+    revokeAdmin: new RevokeAdminHandler(store),
+    activateUser: new ActivateUserHandler(store),
+    deactivateUser: new DeactivateUserHandler(store),
     bootstrap: new BootstrapSuperAdminHandler(registration, lookup),
     signUp: new SignUpHandler(registration),
-    logIn: new LogInHandler(store, hasher, tokens, policy, new CryptoSessionIdGenerator(), ids, lookup),
-    resolveSession: new ResolveSessionHandler(store, tokens, policy, ids, logger, lookup, ender),
-    changePassword: new ChangePasswordHandler(store, hasher, ids, lookup),
-    logOut: new LogOutHandler(store, ids, logger),
+    logIn: new LogInHandler(store, hasher, tokens, policy, new CryptoSessionIdGenerator(), lookup),
+    resolveSession: new ResolveSessionHandler(store, tokens, policy, logger, lookup, ender),
+    changePassword: new ChangePasswordHandler(store, hasher),
+    logOut: new LogOutHandler(store, logger),
     endSessionsOnDeactivation: new EndSessionsOnUserDeactivated(ender, clock),
 
     /** A command context at the fake clock's time. */

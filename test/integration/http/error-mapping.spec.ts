@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { UserAlreadyExistsError, UserNotFoundError } from '../../../src/features/user';
+import { UserAlreadyExistsError, UserNotFoundError } from '../../../src/features/users';
 import { createApp } from '../../../src/http/app';
 import {
   AppError,

@@ -84,6 +84,13 @@ describe('loadSettings', () => {
     expectConfigError(() => loadSettings({ DATABASE_URL: 'mysql://x' }), 'database.url');
   });
 
+  it('serves metrics unless METRICS_ENABLED turns them off', () => {
+    expect(loadSettings({}).settings.metrics.enabled).to.equal(true);
+    expect(loadSettings({ METRICS_ENABLED: 'false' }).settings.metrics.enabled).to.equal(false);
+    expect(loadSettings({ APP_ENV: 'prod', DATABASE_URL: 'postgres://db/x', JWT_SECRET: STRONG, PASSWORD_PEPPER: `${STRONG}x`, METRICS_ENABLED: '0' }).settings.metrics.enabled).to.equal(false);
+    expectConfigError(() => loadSettings({ METRICS_ENABLED: 'maybe' }), 'metrics.enabled');
+  });
+
   it('rejects an unknown APP_ENV', () => {
     expectConfigError(() => loadSettings({ APP_ENV: 'staging' }), 'APP_ENV');
   });

@@ -6,8 +6,8 @@ import { endSessionsOnUserDeactivatedProcessor } from '../../../../projections/u
 import { userSessionsProjection } from '../../../../projections/user-sessions/user-sessions.projection';
 import { PgUserSessionsIndex } from '../../../../projections/user-sessions/user-sessions.reader';
 import { ProjectionWorker } from '../../../../projections/worker';
-import { EndSessionsOnUserDeactivated, USER_SESSIONS_INDEX } from '../../../../src/features/account/index';
-import { ID_GENERATOR, UuidIdGenerator } from '../../../../src/features/user/index';
+import { EndSessionsOnUserDeactivated, USER_SESSIONS_INDEX } from '../../../../src/features/sessions/index';
+import { ID_GENERATOR, UuidIdGenerator } from '../../../../src/features/users/index';
 import { CLOCK } from '../../../../src/shared/clock';
 import { EVENT_STORE } from '../../../../src/shared/event-store/event-store';
 import type { Database } from '../../../../src/shared/database/database';

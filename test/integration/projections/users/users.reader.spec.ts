@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { usersProjection } from '../../../../projections/users/users.projection';
 import { PgUserDirectoryReader } from '../../../../projections/users/users.reader';
 import { encodeCursor, InvalidCursorError } from '../../../../projections/users/users-cursor';
-import type { UserListItem, UserListPage, UserListQuery } from '../../../../src/features/user/index';
+import type { UserListItem, UserListPage, UserListQuery } from '../../../../src/features/users/index';
 import type { Database } from '../../../../src/shared/database/database';
 import type { RecordedEvent } from '../../../../src/shared/event-store/event-store';
 import { ValidationError } from '../../../../src/shared/errors';

@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+import { inject, injectable } from 'tsyringe';
+import type { CommandContext } from '../../../shared/command-context';
+import { handleCommand, loadAggregate } from '../../../shared/decider';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
+import { LOGGER } from '../../../shared/logger';
+import { UserLookup, type ExistingUser } from '../../users';
+import { sessionStreamName } from '../domain/auth-session-events';
+import { authSessionDecider } from '../domain/decide';
+import { endedByDeactivation, isSessionId, liveSession, renewalDue, type LiveSession } from '../domain/session-validity';
+import { SESSION_POLICY, type SessionPolicy } from './ports/session-policy';
+import { TOKEN_CODEC, type TokenCodec } from './ports/token-codec';
+import type { IssuedToken, SessionResolution } from './session-resolution';
+import { UserSessionsEnder } from './user-sessions-ender';
+
+const ANONYMOUS: SessionResolution = { status: 'anonymous' };
+
+/**
+ * Resolves the caller of every request from the token, the session stream and the user
+ * stream (never a projection), so that logout, deactivation and demotion bite at once.
+ * A live session of a missing or inactive user ends all of that user's sessions (forbidden).
+ * Inside the last threshold part of the TTL the session slides; a failed renewal keeps the old expiry.
+ */
+@injectable()
+export class ResolveSessionHandler {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(TOKEN_CODEC) private readonly tokens: TokenCodec,
+    @inject(SESSION_POLICY) private readonly policy: SessionPolicy,
+    @inject(LOGGER) private readonly logger: Logger,
+    private readonly users: UserLookup,
+    private readonly ender: UserSessionsEnder,
+  ) {}
+
+  async execute(input: { token: string | undefined }, context: CommandContext): Promise<SessionResolution> {
+    const claims = input.token ? this.tokens.decode(input.token, context.now) : null;
+    // Even a signed token may name an id the service never makes (a NUL byte): it could only fail in the store.
+    if (claims === null || !isSessionId(claims.sessionId)) return ANONYMOUS;
+    const { state } = await loadAggregate(this.store, authSessionDecider, sessionStreamName(claims.sessionId));
+    const session = liveSession(state, context.now);
+    if (session === undefined) return ANONYMOUS;
+    const user = await this.users.findById(session.userId);
+    if (user !== undefined && endedByDeactivation(session, user.lastDeactivatedAt)) return ANONYMOUS;
+    if (user === undefined || !user.isActive) {
+      const request = { userId: session.userId, reason: 'user_unavailable' as const, alsoSessionIds: [session.sessionId] };
+      await this.ender.endAll(request, { ...context, actorId: 'system:resolve-session' });
+      this.logger.info({ userId: session.userId }, 'sessions of a missing or inactive user ended');
+      return { status: 'forbidden' };
+    }
+    const caller = { userId: user.userId, role: user.role, username: user.username, sessionId: session.sessionId };
+    const renewed = await this.renew(session, user, context);
+    return renewed === undefined ? { status: 'authenticated', caller } : { status: 'authenticated', caller, renewed };
+  }
+
+  private async renew(session: LiveSession, user: ExistingUser, context: CommandContext): Promise<IssuedToken | undefined> {
+    const { ttlMs, refreshThreshold } = this.policy;
+    if (!renewalDue(session.expiresAt, context.now, ttlMs, refreshThreshold)) return undefined;
+    try {
+      const outcome = await handleCommand(
+        this.store,
+        authSessionDecider,
+        sessionStreamName(session.sessionId),
+        { type: 'ExtendSession', data: { now: context.now, ttlMs, refreshThreshold } },
+        { ...context, actorId: user.userId },
+        { maxAttempts: 1 },
+      );
+      if (outcome.state.status !== 'active' || outcome.events.length === 0) return undefined;
+      const expiresAt = new Date(outcome.state.expiresAt);
+      return { token: this.tokens.issue(session.sessionId, expiresAt), expiresAt };
+    } catch (error) {
+      this.logger.warn({ err: error, userId: user.userId }, 'session renewal failed; the old expiry stays');
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { modelBody, parameters, stringBody } from '../../../http/request-validation';
+import { ROLES, type Role } from '../domain/roles';
+
+export interface CreateUserBody {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+export interface ListUsersQueryParams {
+  limit: number;
+  offset: number;
+  sorting_field: string;
+  sorting_order: 'ASC' | 'DESC';
+  cursor?: string;
+  min_position?: string;
+}
+
+export interface UserIdParams {
+  user_id: string;
+}
+
+/** The largest page; the original has no cap (see behaviour.md, "Our contract" 7). */
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * The domain's rules (domain/username.ts, domain/password.ts), told where users look. They are
+ * descriptions only: the handlers check them and answer 400 with the code, never a 422.
+ */
+export const USERNAME_RULES =
+  '5–20 characters (code points): letters `A-Z` `a-z`, digits `0-9`, dots `.`, hyphens `-` and underscores `_`; ' +
+  'it starts and ends with a letter or a digit, and never has two of `.` `-` `_` in a row. ' +
+  'Checked in that order, the first broken rule answers 400 with its code: `user.username_length`, `user.username_start`, ' +
+  '`user.username_characters`, `user.username_consecutive_specials`, `user.username_end`.';
+
+export const PASSWORD_RULE = 'At least 6 characters (code points), no maximum; a shorter one answers 400 `user.password_too_short`.';
+
+export const createUserBody = modelBody<CreateUserBody>({
+  type: 'object',
+  title: 'CreateUserRequestPydantic',
+  properties: {
+    username: { type: 'string', title: 'Username', description: USERNAME_RULES },
+    password: { type: 'string', title: 'Password', description: PASSWORD_RULE },
+    role: {
+      type: 'string',
+      title: 'UserRole',
+      enum: [...ROLES],
+      default: 'user',
+      description:
+        'One of `super_admin`, `admin`, `user` (default `user`). An admin creates users, a super admin admins and users; ' +
+        'nobody creates a super admin (403 `auth.not_authorized`).',
+    },
+  },
+  required: ['username', 'password'],
+});
+
+/** The body is the bare JSON string, e.g. `"newpass1"` (one plain `str` body parameter in the original). */
+export const setPasswordBody = stringBody({ type: 'string', title: 'Password', description: `The new password as a bare JSON string, e.g. \`"newpass1"\`. ${PASSWORD_RULE}` });
+
+export const listUsersQuery = parameters<ListUsersQueryParams>('query', {
+  type: 'object',
+  properties: {
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      default: 20,
+      title: 'Limit',
+      description: `Users per page: 1 to ${MAX_PAGE_SIZE} (the cap), default 20.`,
+    },
+    // Bounded so that an absurd offset is a 422 rather than a database error.
+    offset: {
+      type: 'integer',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      title: 'Offset',
+      description: `Users to skip before the page, default 0 (at most ${Number.MAX_SAFE_INTEGER}). Ignored when a \`cursor\` is given.`,
+    },
+    // Any string passes the schema, as in the original: an unknown field is the handler's 400.
+    sorting_field: {
+      type: 'string',
+      default: 'username',
+      title: 'Sorting Field',
+      description:
+        'The column to sort by: `id`, `username`, `role` or `is_active` (default `username`); ties are broken by `id`. ' +
+        "Any other value answers 400 `users.invalid_sorting_field`.",
+    },
+    sorting_order: {
+      type: 'string',
+      enum: ['ASC', 'DESC'],
+      default: 'ASC',
+      title: 'SortingOrder',
+      description: '`ASC` (default) or `DESC`.',
+    },
+    cursor: {
+      type: 'string',
+      title: 'Cursor',
+      description:
+        'Keyset paging: the `next_cursor` of the previous page, to page at index speed at any depth. ' +
+        'With a `cursor` the `offset` is ignored: the page starts right after the row the cursor marks. ' +
+        'It must come with the same `sorting_field` and `sorting_order` it was issued for; a cursor this service did not make, ' +
+        'or one for another sorting, answers 400 `users.invalid_cursor`.',
+    },
+    // A string: positions are 64-bit and JSON numbers lose precision past 2^53.
+    min_position: {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      title: 'Min Position',
+      description:
+        'Read your writes: a command\'s `X-Log-Position` (digits, at most 2^63−1). The list first waits, at most ' +
+        '`READ_YOUR_WRITES_WAIT_MS` (2 s by default), until the users read model has passed that position; ' +
+        'if it has not in time, the page is still answered, with `X-Read-Model-Stale: true`.',
+    },
+  },
+});
+
+/** The largest `min_position`: positions are signed 64-bit integers. */
+export const MAX_LOG_POSITION = 2n ** 63n - 1n;
+
+export const userIdPath = parameters<UserIdParams>('path', {
+  type: 'object',
+  properties: { user_id: { type: 'string', format: 'uuid', title: 'User Id', description: 'The target user\'s id, a UUID.' } },
+  required: ['user_id'],
+});
+
+export const userListResponseSchema = {
+  type: 'object',
+  title: 'ListUsersQM',
+  properties: {
+    users: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id_: { type: 'string', format: 'uuid' },
+          username: { type: 'string' },
+          role: { type: 'string', enum: [...ROLES] },
+          is_active: { type: 'boolean', description: 'Inactive users are listed too.' },
+        },
+        required: ['id_', 'username', 'role', 'is_active'],
+      },
+    },
+    total: { type: 'integer', description: 'All users, whatever the page (also past the end).' },
+    next_cursor: {
+      type: ['string', 'null'],
+      description: 'Opaque; send it back as `cursor` (with the same sorting) for the next page; null on the last page.',
+    },
+  },
+  required: ['users', 'total'],
+};
+
+export const createdUserSchema = {
+  type: 'object',
+  title: 'CreateUserResponse',
+  properties: { id: { type: 'string', format: 'uuid', description: 'The new user\'s id.' } },
+  required: ['id'],
+};

@@ -1,0 +1,43 @@
+import { inject, injectable } from 'tsyringe';
+import type { CommandContext } from '../../../shared/command-context';
+import { handle } from '../../../shared/decider';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
+import { userDecider } from '../domain/decide';
+import { CurrentPasswordInvalidError, NotAuthorizedError, PasswordUnchangedError } from '../domain/errors';
+import { assertPasswordRule, sameUtf8Bytes } from '../domain/password';
+import type { Caller } from '../domain/roles';
+import { userStreamName } from '../domain/user-events';
+import type { CommandResult } from './command-result';
+import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher';
+
+/**
+ * The caller changes their own password; other sessions stay valid. Order: current password
+ * rule (400) → new password rule (400) → same bytes (400, before any verification) →
+ * missing or inactive caller (403) → current password wrong (403 "Invalid password.").
+ */
+@injectable()
+export class ChangePasswordHandler {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
+  ) {}
+
+  async execute(
+    input: { caller: Caller; currentPassword: string; newPassword: string },
+    context: CommandContext,
+  ): Promise<CommandResult> {
+    const { caller, currentPassword, newPassword } = input;
+    assertPasswordRule(currentPassword);
+    assertPasswordRule(newPassword);
+    if (sameUtf8Bytes(currentPassword, newPassword)) throw new PasswordUnchangedError();
+    const { userId } = caller;
+    const { position } = await handle(this.store, userStreamName(userId), userDecider, async (user) => {
+      if (user.status !== 'existing' || !user.isActive) throw new NotAuthorizedError();
+      if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new CurrentPasswordInvalidError();
+      const passwordHash = await this.hasher.hash(newPassword);
+      // Verified against the state this decision appends to: a concurrent change fails its append.
+      return userDecider.decide({ type: 'ChangePassword', data: { userId, passwordHash, verifiedAgainst: user.passwordHash } }, user);
+    }, context);
+    return { position };
+  }
+}

@@ -1,0 +1,79 @@
+// The users feature (the User aggregate, username reservations, sign-up, own password and
+// administration): what it serves, its ports and their tokens, events, errors and the
+// adapters the composition root registers. Nothing else is imported from outside.
+import type { Resolve, RouteDefinition } from '../../http/route-definition';
+import { accountRoutes } from './adapters/account.routes';
+import { userRoutes } from './adapters/user.routes';
+import type { Caller } from './domain/roles';
+
+/** Every route this feature serves, its handlers resolved from the composition root's container. */
+export function usersRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
+  return [...accountRoutes(resolve), ...userRoutes(resolve)];
+}
+
+export type { Role, Actor, Caller } from './domain/roles';
+export { ROLES, isRole, canManageRole, isAdministrator } from './domain/roles';
+export type {
+  UserEvent,
+  UserCreated,
+  PasswordChanged,
+  PasswordSet,
+  AdminGranted,
+  AdminRevoked,
+  UserActivated,
+  UserDeactivated,
+  UserCreationAbandoned,
+  UsernameReserved,
+} from './domain/user-events';
+export { userStreamName, usernameStreamName } from './domain/user-events';
+export type { UserState, ExistingUser } from './domain/user';
+export type { UserCommand, CreationOrigin } from './domain/user-commands';
+export { userDecider } from './domain/decide';
+export { parseUsername, type Username } from './domain/username';
+export { assertPasswordRule, sameUtf8Bytes } from './domain/password';
+export {
+  NotAuthorizedError,
+  InvalidUsernameError,
+  PasswordTooShortError,
+  UserAlreadyExistsError,
+  UserNotFoundError,
+  RoleChangeNotPermittedError,
+  CurrentPasswordInvalidError,
+  InvalidSortingFieldError,
+  PasswordUnchangedError,
+} from './domain/errors';
+
+export { PASSWORD_HASHER, type PasswordHasher } from './application/ports/password-hasher';
+export { ID_GENERATOR, type IdGenerator } from './application/ports/id-generator';
+export {
+  USER_DIRECTORY_READER,
+  type UserDirectoryReader,
+  type UserListQuery,
+  type UserListItem,
+  type UserListPage,
+} from './application/ports/user-directory-reader';
+export { READ_MODEL_FRESHNESS, type ReadModelFreshness } from './application/ports/read-model-freshness';
+export {
+  USERNAME_RESERVATION_POLICY,
+  defaultUsernameReservationPolicy,
+  type UsernameReservationPolicy,
+} from './application/ports/username-reservation-policy';
+
+export type { CommandResult } from './application/command-result';
+export { UserLookup } from './application/user-lookup';
+export { UserRegistration, type NewUser } from './application/user-registration';
+export { UsernameReservations } from './application/username-reservations';
+export { CreateUserHandler } from './application/create-user';
+export { SetUserPasswordHandler } from './application/set-user-password';
+export { GrantAdminHandler } from './application/grant-admin';
+export { RevokeAdminHandler } from './application/revoke-admin';
+export { ActivateUserHandler } from './application/activate-user';
+export { DeactivateUserHandler } from './application/deactivate-user';
+export { ListUsersHandler, READ_YOUR_WRITES_WAIT_MS, type FreshUserListPage } from './application/list-users';
+export { BootstrapSuperAdminHandler } from './application/bootstrap-super-admin';
+export { SignUpHandler } from './application/sign-up';
+export { ChangePasswordHandler } from './application/change-password';
+export { logInBody, type CredentialsBody } from './adapters/account.schemas';
+
+export { BcryptPasswordHasher, type BcryptPasswordHasherOptions } from './adapters/bcrypt-password-hasher';
+export { UuidIdGenerator } from './adapters/uuid-id-generator';
