@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { isAlive, readPostmasterPid } from '../../src/shared/database/embedded/postmaster-pid';
+import { eventually } from '../support/eventually';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { freshDataDir } from '../support/test-database';
 
@@ -15,14 +16,6 @@ async function signUp(url: string, username: string): Promise<number> {
 async function logIn(url: string, username: string, password = 'secret1'): Promise<number> {
   const response = await fetch(`${url}/api/v1/account/login`, { method: 'POST', headers: json, body: JSON.stringify({ username, password }) });
   return response.status;
-}
-
-async function waitUntil(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /**
@@ -49,7 +42,7 @@ describe('the service on its embedded PostgreSQL, as a process', function () {
     const record = readPostmasterPid(clusterDir());
     if (record !== undefined && isAlive(record.pid)) {
       process.kill(record.pid, 'SIGINT');
-      await waitUntil('the orphaned server stopped', () => !isAlive(record.pid));
+      await eventually('the orphaned server to stop', () => !isAlive(record.pid), 30_000);
     }
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from '../support/eventstoredb-double';
+import { eventually } from '../support/eventually';
 import type { HttpReply } from '../support/http-client';
 import { aUsername, startE2eService, tokenFrom, type E2eService } from '../support/http-e2e-service';
 
@@ -7,11 +8,10 @@ const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again 
 
 /** Retries a request until it stops answering 503 (the client reconnecting), at most ~10 s. */
 async function once503sEnd(send: () => Promise<HttpReply>): Promise<HttpReply> {
-  for (let attempt = 0; ; attempt++) {
+  return eventually('an answer other than 503', async () => {
     const reply = await send();
-    if (reply.status !== 503 || attempt >= 100) return reply;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return reply.status !== 503 && reply;
+  }, { timeoutMs: 10_000, intervalMs: 50 });
 }
 
 /**

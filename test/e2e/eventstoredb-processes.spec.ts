@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
+import { eventually } from '../support/eventually';
 import { runTs, startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
 import { freePort } from '../support/free-port';
@@ -125,11 +126,10 @@ describe('the service on EventStoreDB, as processes', function () {
       ...storeEnv(double.connectionString),
     });
     running.push(projector);
-    let total = 0;
-    for (let waited = 0; waited < 30_000 && total === 0; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      total = (await list()).total;
-    }
+    const total = await eventually('the projector to fold the user', async () => {
+      const { total } = await list();
+      return total > 0 && total;
+    }, { timeoutMs: 30_000, detail: projector.output });
     expect(total, projector.output()).to.equal(1);
     const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as {
       status: string;
@@ -162,17 +162,15 @@ describe('the service on EventStoreDB, as processes', function () {
     running.push(second);
 
     type Ready = { code: string; problems?: string[] };
-    let ready: { status: number; body: Ready } | undefined;
-    for (let waited = 0; waited < 30_000; waited += 200) {
+    const ready = await eventually('/ready to name the users projection stopped', async () => {
       const reply = await fetch(`${service.url}/api/v1/ready`);
-      ready = { status: reply.status, body: (await reply.json()) as Ready };
-      if (ready.body.problems?.some((problem) => problem.startsWith('projection users: stopped'))) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(ready?.status, service.output()).to.equal(503);
-    expect(ready?.body.code).to.equal('service.unavailable');
-    expect(ready?.body.problems?.some((problem) => problem.startsWith('event_log: the event store serves another log'))).to.equal(true);
-    expect(ready?.body.problems?.find((problem) => problem.startsWith('projection users: stopped'))).to.include('event log mismatch');
+      const answer = { status: reply.status, body: (await reply.json()) as Ready };
+      return answer.body.problems?.some((problem) => problem.startsWith('projection users: stopped')) === true && answer;
+    }, { timeoutMs: 30_000, intervalMs: 100, detail: service.output });
+    expect(ready.status, service.output()).to.equal(503);
+    expect(ready.body.code).to.equal('service.unavailable');
+    expect(ready.body.problems?.some((problem) => problem.startsWith('event_log: the event store serves another log'))).to.equal(true);
+    expect(ready.body.problems?.find((problem) => problem.startsWith('projection users: stopped'))).to.include('event log mismatch');
 
     const health = (await (await fetch(`${service.url}/api/v1/health/projections`)).json()) as { projections: { name: string; state: string; reason: string | null }[] };
     const users = health.projections.find((projection) => projection.name === 'users');

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../../src/shared/database';
 import type { EventStore } from '../../src/shared/event-store/event-store';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
 import { valueOf } from '../support/prometheus-text';
+import { eventually } from '../support/eventually';
 import { TcpProxy } from '../support/tcp-proxy';
 import { openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
 
@@ -58,13 +59,10 @@ describe('GET /metrics when the database is unreachable', function () {
     expect(valueOf(during.text, 'process_resident_memory_bytes')).to.be.greaterThan(0);
 
     proxy.restore();
-    const deadline = Date.now() + 15_000;
-    let after = await scrape();
-    while (valueOf(after.text, 'userledger_projection_status_up') !== 1 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      after = await scrape();
-    }
-    expect(valueOf(after.text, 'userledger_projection_status_up')).to.equal(1);
+    const after = await eventually('the projection status gauge to be up again', async () => {
+      const scraped = await scrape();
+      return valueOf(scraped.text, 'userledger_projection_status_up') === 1 && scraped;
+    }, 15_000);
     expect(valueOf(after.text, 'userledger_projection_lag_events', { projection: 'users' })).to.be.a('number');
   });
 });

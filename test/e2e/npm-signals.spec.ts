@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { isAlive, readPostmasterPid } from '../../src/shared/database/embedded/postmaster-pid';
 import { createServerDatabase, freshDataDir, testServerUrl } from '../support/test-database';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,14 +34,8 @@ function runNpm(script: string, env: NodeJS.ProcessEnv): NpmProcess {
   return { npm, output: () => output, exited };
 }
 
-/** Polls `condition` until it holds; fails with `what` (and its detail) after `timeoutMs`. */
-async function waitUntil(what: string, condition: () => Promise<boolean> | boolean, detail: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms:\n${detail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How the waits here poll: `ps` and `npm` are slow to start, so neither often nor briefly. */
+const overProcesses = (detail: () => string) => ({ timeoutMs: 60_000, intervalMs: 50, detail });
 
 /** Every process below `pid` with its command line, from `ps` (the shell npm runs, node...). */
 function descendantsOf(pid: number): Array<{ pid: number; command: string }> {
@@ -121,24 +116,24 @@ describe('npm start and npm run projector under signals', function () {
     const entry = { run, below: [] as Array<{ pid: number }> };
     started.push(entry);
     let url = '';
-    await waitUntil(
+    await eventually(
       'npm start listening',
       async () => {
         if (run.npm.exitCode !== null) throw new Error(`npm start exited early:\n${run.output()}`);
         url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1] ?? '';
         return url !== '' && (await fetch(`${url}/api/v1/health`).then((response) => response.status === 200, () => false));
       },
-      run.output,
+      overProcesses(run.output),
     );
     entry.below = descendantsOf(run.npm.pid as number);
     return { ...run, url, pid: run.npm.pid as number };
   }
 
   async function expectAllGone(processes: Array<{ pid: number; command: string }>, output: () => string): Promise<void> {
-    await waitUntil(
+    await eventually(
       'every process under npm exiting',
       () => processes.every(({ pid }) => !isRunning(pid)),
-      () => `${processes.filter(({ pid }) => isRunning(pid)).map(({ pid, command }) => `${pid} ${command}`).join('\n')}\n${output()}`,
+      overProcesses(() => `${processes.filter(({ pid }) => isRunning(pid)).map(({ pid, command }) => `${pid} ${command}`).join('\n')}\n${output()}`),
     );
   }
 
@@ -180,10 +175,10 @@ describe('npm start and npm run projector under signals', function () {
     const entry = { run: projector, below: [] as Array<{ pid: number }> };
     started.push(entry);
     const health = `http://127.0.0.1:${port}/health`;
-    await waitUntil('the projector serving /health', () => {
+    await eventually('the projector serving /health', () => {
       if (projector.npm.exitCode !== null) throw new Error(`npm run projector exited early:\n${projector.output()}`);
       return answers(health);
-    }, projector.output);
+    }, overProcesses(projector.output));
     const below = descendantsOf(projector.npm.pid as number);
     entry.below = below;
 

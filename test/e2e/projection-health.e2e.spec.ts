@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { E2E_EVENT_STORES, aUsername, startE2eService, type E2eService } from '../support/http-e2e-service';
+import { eventually } from '../support/eventually';
 import { runTs } from '../support/service-process';
 import { createServerDatabase, testServerUrl } from '../support/test-database';
 
@@ -25,15 +26,8 @@ interface ReadyBody {
   problems?: string[];
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** The guard of every wait here: a service, its projector and an operator's command under load. */
+const WAIT_MS = 30_000;
 
 for (const eventStore of E2E_EVENT_STORES) {
   describe(`e2e: projection health and readiness (events in ${eventStore})`, function () {
@@ -70,7 +64,7 @@ for (const eventStore of E2E_EVENT_STORES) {
       const live = await eventually('the users checkpoint to pass the sign-up', async () => {
         const status = await users();
         return status?.checkpoint !== null && BigInt(status?.checkpoint ?? '0') >= position ? status : undefined;
-      });
+      }, WAIT_MS);
       expect(live).to.include({ kind: 'projection', version: 1, table: 'users_v1', state: 'running', reason: null });
       expect(live.lease.held).to.equal(true);
       expect(live.lease.owner).to.be.a('string');
@@ -91,7 +85,7 @@ for (const eventStore of E2E_EVENT_STORES) {
       const stopped = await eventually('the users projection to stop', async () => {
         const status = await users();
         return status?.state === 'stopped' ? status : undefined;
-      });
+      }, WAIT_MS);
       expect(stopped.reason).to.include(`cannot apply UserCreated at position ${poison.position}`);
       expect(stopped.stoppedEvent).to.deep.include({ position: poison.position.toString(), type: 'UserCreated', stream: `user-${bad}` });
       const notReady = await ready();
@@ -105,13 +99,13 @@ for (const eventStore of E2E_EVENT_STORES) {
         ...storeEnv,
       });
       expect(await resume.exited, resume.output()).to.equal(0);
-      await eventually('the service to be ready again', async () => (await ready()).status === 200);
+      await eventually('the service to be ready again', async () => (await ready()).status === 200, WAIT_MS);
       const after = await service.request('POST', '/api/v1/account/signup', { json: { username: aUsername('hl'), password: 'secret1' } });
       const afterPosition = BigInt(after.headers.get('x-log-position') ?? '0');
       await eventually('the users projection to go on past the skipped event', async () => {
         const status = await users();
         return status?.state === 'running' && BigInt(status.checkpoint ?? '0') >= afterPosition;
-      });
+      }, WAIT_MS);
     });
 
     it('is not made unready by an operator pause, which health shows', async () => {
@@ -120,12 +114,12 @@ for (const eventStore of E2E_EVENT_STORES) {
       const paused = await eventually('health to show the pause', async () => {
         const status = await users();
         return status?.state === 'stopped' ? status : undefined;
-      });
+      }, WAIT_MS);
       expect(paused.reason).to.equal('paused by an operator');
       expect((await ready()).status).to.equal(200);
       const resume = runTs('scripts/projections/main.ts', ['resume', 'users'], { APP_ENV: 'test', DATABASE_URL: database.url, ...storeEnv });
       expect(await resume.exited, resume.output()).to.equal(0);
-      await eventually('the users projection to run again', async () => (await users())?.state === 'running');
+      await eventually('the users projection to run again', async () => (await users())?.state === 'running', WAIT_MS);
     });
   });
 }

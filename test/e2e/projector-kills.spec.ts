@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
+import { eventually } from '../support/eventually';
 import {
   ApiCaller,
   activeFor,
-  eventually,
   kill,
   logPositionOf,
   signUp,
@@ -163,8 +163,7 @@ for (const store of stores) {
           const listed = await root.listAll({ minPosition: last });
           return listed.stale ? undefined : listed;
         },
-        30_000,
-        100,
+        { timeoutMs: 30_000, intervalMs: 100 },
       );
       const ids = converged.users.map((user) => user.id_);
       expect(new Set(ids).size, 'no user listed twice').to.equal(ids.length);
@@ -195,8 +194,7 @@ for (const store of stores) {
         await eventually(
           `${username} to be listed`,
           async () => ((await root.listAll()).users.some((user) => user.id_ === id) ? true : undefined),
-          TAKEOVER_MS + 10_000,
-          25,
+          { timeoutMs: TAKEOVER_MS + 10_000, intervalMs: 25 },
         );
         const visibleAfter = Date.now() - killedAt;
         takeovers.push(visibleAfter);
@@ -241,8 +239,7 @@ for (const store of stores) {
             const listed = new Set((await root.listAll()).users.map((user) => user.id_));
             return ids.every((id) => listed.has(id)) ? true : undefined;
           },
-          30_000,
-          100,
+          { timeoutMs: 30_000, intervalMs: 100 },
         );
         expect((await standby.roles())?.users).to.equal('active');
         const linesBefore = hung.logLines().length;

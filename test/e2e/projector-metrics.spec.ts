@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { projectionCatalog, REACTIONS } from '../../projections';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { samplesNamed, valueOf } from '../support/prometheus-text';
 import { runTs, type ServiceProcess } from '../support/service-process';
@@ -9,16 +10,14 @@ const PROJECTION_NAMES = [...projectionCatalog().map((definition) => definition.
 
 /** Polls the health port until `path` answers (the projector migrates and subscribes first). */
 async function fetchWhenUp(projector: ServiceProcess, url: string): Promise<Response> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  return eventually(`${url} to answer`, async () => {
     try {
       return await fetch(url);
     } catch (error) {
       if (projector.child.exitCode !== null) throw new Error(`the projector exited early:\n${projector.output()}`, { cause: error });
-      if (Date.now() > deadline) throw new Error(`${url} never answered:\n${projector.output()}`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      return undefined;
     }
-  }
+  }, { timeoutMs: 30_000, intervalMs: 100, detail: projector.output });
 }
 
 /** `npm run projector` with PROJECTOR_HEALTH_PORT: GET /metrics beside GET /health. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { E2E_EVENT_STORES, aUsername, startE2eService, type E2eService } from '../support/http-e2e-service';
+import { eventually } from '../support/eventually';
 import type { HttpReply } from '../support/http-client';
 
 const NZ = { error: 'Not authorized.', code: 'auth.not_authorized' };
@@ -33,13 +34,15 @@ for (const eventStore of E2E_EVENT_STORES) {
       const reply = await service.request('GET', `/api/v1/users/${query}`, { token });
       return { ...reply, page: reply.json as Page };
     };
-    /** The list is a projection: wait (bounded) until it shows what the write side did. */
-    const eventually = async (check: () => Promise<boolean>, what: string): Promise<void> => {
-      const deadline = Date.now() + 10_000;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    /** The list is a projection: read it once it has passed the last of `replies`' writes (their X-Log-Position). */
+    const listAfter = async (token: string, replies: readonly HttpReply[]): Promise<Page> => {
+      const positions = replies.map((reply) => reply.headers.get('x-log-position'));
+      for (const position of positions) expect(position, 'X-Log-Position').to.match(/^[0-9]+$/);
+      const last = positions.map((position) => BigInt(position as string)).reduce((a, b) => (a > b ? a : b));
+      const reply = await listPage(token, `?limit=1000&min_position=${last}`);
+      expect(reply.status, reply.text).to.equal(200);
+      expect(reply.headers.get('x-read-model-stale'), 'the read model to pass the position within the wait').to.equal(null);
+      return reply.page;
     };
     const member = async (role: string) => {
       const username = aUsername(role.slice(0, 1));
@@ -63,8 +66,7 @@ for (const eventStore of E2E_EVENT_STORES) {
         const reply = await create(admin.token, username);
         expect(reply.status).to.equal(201);
         const { id } = reply.json as { id: string };
-        await eventually(async () => (await listPage(root, '?limit=1000')).page.users.some((u) => u.id_ === id), 'the new user in the list');
-        const listed = (await listPage(root, '?limit=1000')).page.users.find((u) => u.id_ === id);
+        const listed = (await listAfter(root, [reply])).users.find((u) => u.id_ === id);
         expect(listed).to.deep.equal({ id_: id, username, role: 'user', is_active: true });
       });
 
@@ -116,10 +118,8 @@ for (const eventStore of E2E_EVENT_STORES) {
           expect(mine.filter((r) => r.status === 201), name).to.have.length(1);
           expect(mine.filter((r) => r.status === 409), name).to.have.length(4);
         }
-        await eventually(async () => {
-          const { users } = (await listPage(root, '?limit=1000')).page;
-          return names.every((name) => users.some((u) => u.username === name));
-        }, 'every created user in the list');
+        const { users } = await listAfter(root, replies.filter((r) => r.status === 201));
+        expect(names.filter((name) => !users.some((u) => u.username === name)), 'created users missing from the list').to.deep.equal([]);
       });
     });
 
@@ -263,12 +263,7 @@ for (const eventStore of E2E_EVENT_STORES) {
     });
 
     async function idOf(username: string): Promise<string> {
-      let id: string | undefined;
-      await eventually(async () => {
-        id = (await listPage(root, '?limit=1000')).page.users.find((u) => u.username === username)?.id_;
-        return id !== undefined;
-      }, `${username} in the list`);
-      return id as string;
+      return eventually(`${username} in the list`, async () => (await listPage(root, '?limit=1000')).page.users.find((u) => u.username === username)?.id_);
     }
   });
 }

@@ -1,16 +1,6 @@
+import { eventually } from './eventually';
 import { freePort } from './free-port';
 import { runTs, type ServiceProcess } from './service-process';
-
-/** Polls `condition` every `everyMs` until it answers something other than undefined; throws after `timeoutMs`. */
-export async function eventually<T>(what: string, condition: () => Promise<T | undefined>, timeoutMs: number, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 /** `npm run eventstoredb:test-server -- --port N` (an empty log of its own), once it prints its connection string. */
 export async function startDoubleProcess(port?: number): Promise<ServiceProcess & { connectionString: string; port: number }> {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { eventually } from './eventually';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, run by npm before any TypeScript support
 const { compile } = require('../../scripts/compile.js') as { compile(): unknown };
 
@@ -44,15 +45,14 @@ export function runTs(entry: string, args: readonly string[], env: NodeJS.Proces
 /** Starts `src/main.ts` and waits until it logs the URL it listens on. */
 export async function startServiceProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServiceProcess & { url: string }> {
   const service = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(service.output());
-    if (match?.[1] !== undefined) return { ...service, url: match[1] };
-    if (service.child.exitCode !== null) throw new Error(`the service exited early:\n${service.output()}`);
-    if (Date.now() > deadline) {
-      service.child.kill('SIGKILL');
-      throw new Error(`the service did not start in time:\n${service.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    const url = await eventually('the service to listen', () => {
+      if (service.child.exitCode !== null) throw new Error(`the service exited early:\n${service.output()}`);
+      return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(service.output())?.[1];
+    }, { timeoutMs, detail: service.output });
+    return { ...service, url };
+  } catch (error) {
+    if (service.child.exitCode === null) service.child.kill('SIGKILL');
+    throw error;
   }
 }

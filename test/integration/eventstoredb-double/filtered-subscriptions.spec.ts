@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { END, eventTypeFilter, excludeSystemEvents, jsonEvent, START, streamNameFilter } from '@eventstore/db-client';
 import type { AllStreamSubscription, Filter, Position } from '@eventstore/db-client';
 import type { Target } from './harness';
-import { againstTheDouble, aStreamName, aUniqueType, pause, readStreamEvents, SubscriptionProbe, useEventStore } from './harness';
+import { againstTheDouble, aStreamName, aUniqueType, readStreamEvents, SubscriptionProbe, useEventStore } from './harness';
 
 const event = (type: string) => jsonEvent({ type, data: {} });
 
@@ -92,12 +92,15 @@ describe('EventStoreDB double: filtered $all subscriptions', () => {
         probes.push(everyFour.probe, everyEight.probe);
         await everyFour.probe.until((p) => p.has('caughtUp'), 'caught up');
         await fresh.client.appendToStream(stream, Array.from({ length: 7 }, (_, n) => event(`L${n}`)));
-        const positions = (await readStreamEvents(fresh.client, stream)).map((e) => e.event?.position);
         await everyFour.probe.until(() => everyFour.checkpoints.length === 4, 'four checkpoints');
-        await pause(50);
-        // History (9 events): every 4th, then the end of catch-up; live (7 events): the 4th since going live.
-        expect(everyFour.checkpoints).to.deep.equal([positions[3], positions[7], positions[8], positions[12]]);
-        expect(everyEight.checkpoints).to.deep.equal([positions[7], positions[8]]);
+        // An 8th live event: the next checkpoint of both, so every checkpoint before it has arrived.
+        await fresh.client.appendToStream(stream, event('L7'));
+        const positions = (await readStreamEvents(fresh.client, stream)).map((e) => e.event?.position);
+        await everyFour.probe.until(() => everyFour.checkpoints.some((c) => c.commit === positions[16]?.commit), 'the checkpoint at the 8th live event');
+        await everyEight.probe.until(() => everyEight.checkpoints.some((c) => c.commit === positions[16]?.commit), 'the checkpoint at the 8th live event');
+        // History (9 events): every 4th, then the end of catch-up; live: every 4th (8th) since going live.
+        expect(everyFour.checkpoints).to.deep.equal([positions[3], positions[7], positions[8], positions[12], positions[16]]);
+        expect(everyEight.checkpoints).to.deep.equal([positions[7], positions[8], positions[16]]);
       });
 
       it('a maxSearchWindow replaces the default window in the interval', async () => {

@@ -3,6 +3,7 @@ import type { AllStreamResolvedEvent, ResolvedEvent, StreamSubscription, AllStre
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventStoreDbDouble, EventStoreDbDoubleOptions } from '../../support/eventstoredb-double';
 import { startEventStoreDbDouble } from '../../support/eventstoredb-double';
+import { eventually } from '../../support/eventually';
 import { rejection } from '../../support/rejection';
 
 export { rejection };
@@ -69,16 +70,6 @@ export async function readStreamEvents(client: EventStoreDBClient, streamName: s
   return collect(client.readStream(streamName, options));
 }
 
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export type ProbeEntry = { readonly kind: 'confirmation' } | { readonly kind: 'caughtUp' } | { readonly kind: 'event'; readonly event: AllStreamResolvedEvent | ResolvedEvent } | { readonly kind: 'error'; readonly error: Error } | { readonly kind: 'end' };
 
 /** Records what a subscription surfaces, in order, keeping only events `keep` accepts (a real server has others). */
@@ -117,7 +108,7 @@ export class SubscriptionProbe {
   }
 
   async until(condition: (probe: SubscriptionProbe) => boolean, what: string): Promise<void> {
-    await eventually(() => condition(this), what);
+    await eventually(what, () => condition(this));
   }
 
   async stop(): Promise<void> {

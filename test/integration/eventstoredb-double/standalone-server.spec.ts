@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { eventually } from '../../support/eventually';
 import { aStreamName, readStreamEvents } from './harness';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -36,11 +37,10 @@ describe('EventStoreDB double: the standalone server (npm run eventstoredb:test-
     const server = launch(['--port', String(port), '--host', '127.0.0.1']);
     const connectionString = `esdb://127.0.0.1:${port}?tls=false`;
     try {
-      const deadline = Date.now() + 10_000;
-      while (!server.stdout().includes(connectionString)) {
-        if (Date.now() > deadline || server.child.exitCode !== null) throw new Error(`no connection string; stderr: ${server.stderr()}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await eventually('the connection string', () => {
+        if (server.child.exitCode !== null) throw new Error(`exited ${server.child.exitCode} before printing its connection string; stderr: ${server.stderr()}`);
+        return server.stdout().includes(connectionString);
+      }, { detail: server.stderr });
       const client = EventStoreDBClient.connectionString(connectionString);
       try {
         const stream = aStreamName();

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { BACKWARDS, END, jsonEvent, StreamDeletedError, StreamNotFoundError } from '@eventstore/db-client';
 import type { EventStoreDBClient } from '@eventstore/db-client';
-import { aStreamName, pause, readStreamEvents, rejection, useEventStore } from './harness';
+import { eventually } from '../../support/eventually';
+import { aStreamName, readStreamEvents, rejection, useEventStore } from './harness';
 
 async function aStreamOf(client: EventStoreDBClient, count: number): Promise<string> {
   const stream = aStreamName();
@@ -75,7 +76,7 @@ describe('EventStoreDB double: stream reads', () => {
     it('hides events older than $maxAge seconds', async () => {
       const stream = await aStreamOf(target.client, 2);
       await target.client.setStreamMetadata(stream, { maxAge: 1 });
-      await pause(1_300);
+      await eventually('the events to age past $maxAge', async () => (await revisionsOf(target.client, stream)).length === 0, 5_000);
       await target.client.appendToStream(stream, jsonEvent({ type: 'Fresh', data: {} }));
       expect(await revisionsOf(target.client, stream)).to.deep.equal([2n]);
     });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { jsonEvent, StreamDeletedError, UnavailableError } from '@eventstore/db-client';
-import { againstTheDouble, aStreamName, pause, readStreamEvents, rejection, SubscriptionProbe, useEventStore } from './harness';
+import { againstTheDouble, aStreamName, readStreamEvents, rejection, SubscriptionProbe, useEventStore } from './harness';
 
 const event = (type: string) => jsonEvent({ type, data: {} });
 
@@ -14,9 +14,16 @@ describe('EventStoreDB double: how subscriptions end', () => {
       await probe.until((p) => p.has('caughtUp'), 'caught up');
       await target.client.appendToStream(stream, event('Before'));
       await probe.until((p) => p.events.length === 1, 'the first event');
-      await probe.stop();
-      await target.client.appendToStream(stream, event('After'));
-      await pause(100);
+      // A second subscriber, live on the same stream: once it has the later event, so would the first.
+      const witness = new SubscriptionProbe(target.client.subscribeToStream(stream));
+      try {
+        await witness.until((p) => p.has('caughtUp') && p.events.length === 1, 'the witness caught up');
+        await probe.stop();
+        await target.client.appendToStream(stream, event('After'));
+        await witness.until((p) => p.events.length === 2, 'the witness to receive the later event');
+      } finally {
+        await witness.stop();
+      }
       expect(probe.events.map((e) => e.event?.type)).to.deep.equal(['Before']);
       expect(probe.error).to.equal(undefined);
     });

@@ -1,20 +1,12 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { projectionCatalog, REACTIONS } from '../../../projections';
+import { eventually } from '../../support/eventually';
 import { E2E_EVENT_STORES, aUsername, startE2eService, type E2eService } from '../../support/http-e2e-service';
 import { samplesNamed, valueOf } from '../../support/prometheus-text';
 
 const PROJECTION_NAMES = [...projectionCatalog().map((definition) => definition.name), ...REACTIONS];
 const DURATION_COUNT = 'http_request_duration_seconds_count';
-
-/** Polls `check` (bounded) until it holds; the read side catches up on its own time. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 for (const eventStore of E2E_EVENT_STORES) {
   describe(`GET /metrics on the API (events in ${eventStore})`, function () {
@@ -100,11 +92,10 @@ for (const eventStore of E2E_EVENT_STORES) {
       const signup = await service.request('POST', '/api/v1/account/signup', { json: { username: aUsername('p'), password: 'secret1' } });
       expect(signup.status).to.equal(201);
       // The in-process projector folds the sign-up; then the users projection has no lag left.
-      let text = '';
-      await eventually(async () => {
-        text = await metrics();
-        return valueOf(text, 'userledger_projection_lag_events', { projection: 'users' }) === 0;
-      }, 'the users projection to catch up');
+      const text = await eventually('the users projection to catch up', async () => {
+        const scraped = await metrics();
+        return valueOf(scraped, 'userledger_projection_lag_events', { projection: 'users' }) === 0 && scraped;
+      });
 
       expect(valueOf(text, 'userledger_projection_status_up')).to.equal(1);
       for (const projection of PROJECTION_NAMES) {

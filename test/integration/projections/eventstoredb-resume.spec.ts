@@ -67,8 +67,8 @@ describe('EventStoreDB subscriptions across a lost connection', function () {
 
   for (const [how, loseConnection] of [
     ['the server is killed and restarted', async () => {
+      // stop() resolves once the calls have ended and the port is released: the server is gone.
       await double.stop();
-      await new Promise((resolve) => setTimeout(resolve, 100));
       await double.start();
     }],
     ['the server ends the subscription call', async () => {
@@ -85,9 +85,10 @@ describe('EventStoreDB subscriptions across a lost connection', function () {
         consumer.resume.open();
         await eventually('the whole history', async () => consumer.received.length >= history.length, 20_000);
         const live = await appendHistory(`${prefix}`, 1, 5);
-        await eventually('the live events', async () => consumer.received.length >= history.length + live.length, 20_000);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        expect(consumer.received.map((e) => e.id)).to.deep.equal([...history, ...live].map((e) => e.id));
+        // A last event, waited for: every event before it, and any duplicate, has arrived by then.
+        const [last] = await appendHistory(`${prefix}-last`, 1, 1);
+        await eventually('the last event', async () => consumer.received.some((e) => e.id === last?.id), 20_000);
+        expect(consumer.received.map((e) => e.id)).to.deep.equal([...history, ...live, last].map((e) => e?.id));
         expect(dropped.length).to.be.at.least(1);
       } finally {
         await consumer.subscription.close();
@@ -119,7 +120,7 @@ describe('EventStoreDB subscriptions across a lost connection', function () {
       await gated.waiting;
       await double.stop();
       gated.letGo();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await eventually('the subscription to lose its connection', async () => dropped.length >= 1);
       await double.start();
       const last = users[users.length - 1]!.position;
       expect(await worker.waitUntilPassed(projection.name, last, 20_000)).to.equal(true);

@@ -116,16 +116,7 @@ export async function checkpointRow(db: Database, name: string): Promise<Checkpo
   return db.knex('projection_checkpoints').where({ name: row }).first('position', 'lease_owner', 'lease_token', 'stopped_reason');
 }
 
-/** Polls until the condition holds; fails the test with `what` after the timeout. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from '../../support/eventually';
 
 /**
  * An event store whose subscriptions hold back checkpoint messages while the gate is closed:

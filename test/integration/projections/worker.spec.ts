@@ -247,8 +247,12 @@ describe('ProjectionWorker', () => {
       expect((await checkpointRow(db, projection.name))?.stopped_reason).to.match(/^event log mismatch: The read tables in this database were built from another event log \(the-old-log\)/);
       await eventually('the worker to report it stopped', async () => worker.states().find((s) => s.name === projection.name)?.role === 'stopped');
       expect(log.lines.some((line) => line.msg === 'projection stopped: the event store serves another log than the read tables came from')).to.equal(true);
+      // A worker that still sees the right log folds the next event; the stopped one has not.
+      const control = testProjection('control', { apply: async () => undefined });
+      const witness = startWorker(store, { projections: [control] });
       const second = await createUser(store);
-      expect(await worker.waitUntilPassed(projection.name, second.position, 300)).to.equal(false);
+      expect(await witness.waitUntilPassed(control.name, second.position, 5_000)).to.equal(true);
+      expect(await worker.waitUntilPassed(projection.name, second.position, 0)).to.equal(false);
     });
   });
 
@@ -342,15 +346,19 @@ describe('ProjectionWorker', () => {
       const store = new InMemoryEventStore();
       const projection = testUsersProjection();
       const checkpoints = new CheckpointStore(db);
+      // Not paused: it folds what the paused one would, proving the later event was there to fold.
+      const control = testProjection('control', { apply: async () => undefined });
       const one = await createUser(store);
-      const worker = startWorker(store, { projections: [projection] });
+      const worker = startWorker(store, { projections: [projection, control] });
+      const state = () => worker.states().find((s) => s.name === projection.name);
       expect(await worker.waitUntilPassed(projection.name, one.position, 5_000)).to.equal(true);
 
       expect(await checkpoints.pause(table(projection))).to.equal(true);
-      await eventually('the worker to stop', async () => worker.states()[0]?.role === 'stopped');
-      expect(worker.states()[0]?.reason).to.equal('paused by an operator');
+      await eventually('the worker to stop', async () => state()?.role === 'stopped');
+      expect(state()?.reason).to.equal('paused by an operator');
       const two = await createUser(store);
-      expect(await worker.waitUntilPassed(projection.name, two.position, 300)).to.equal(false);
+      expect(await worker.waitUntilPassed(control.name, two.position, 5_000)).to.equal(true);
+      expect(await worker.waitUntilPassed(projection.name, two.position, 0)).to.equal(false);
 
       expect(await checkpoints.resume(table(projection))).to.equal(true);
       expect(await worker.waitUntilPassed(projection.name, two.position, 5_000)).to.equal(true);

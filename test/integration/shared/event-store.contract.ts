@@ -4,6 +4,7 @@ import type { EventStore, ExpectedRevision, RecordedEvent } from '../../../src/s
 import { AppendTooLargeError, WrongExpectedVersionError } from '../../../src/shared/event-store/event-store';
 import { aStream, anEvent, events } from './event-store/event-fixtures';
 import { SubscriptionProbe } from './event-store/subscription-probe';
+import { eventually } from '../../support/eventually';
 import { rejection } from '../../support/rejection';
 
 export { rejection };
@@ -428,7 +429,7 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
       const iterating = (async () => {
         for await (const message of subscription) seen.push(message.type);
       })();
-      while (!seen.includes('caught_up')) await new Promise((resolve) => setTimeout(resolve, 5));
+      await eventually('caught_up', () => seen.includes('caught_up'));
       await subscription.close();
       await subscription.close();
       await iterating;

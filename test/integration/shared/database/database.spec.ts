@@ -61,7 +61,8 @@ describe('Database', () => {
       const admin = new Client({ connectionString: serverTestDatabaseUrl() });
       await admin.connect();
       try {
-        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        // With a timeout, pg_terminate_backend returns once the backend has exited, not when it has been signalled.
+        await admin.query('SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
       } finally {
         await admin.end();
       }

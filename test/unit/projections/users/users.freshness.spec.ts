@@ -2,12 +2,19 @@ import { expect } from 'chai';
 import type { CheckpointStore } from '../../../../projections/checkpoint-store';
 import { ProjectionPositions } from '../../../../projections/projection-positions';
 import { UsersReadModelFreshness } from '../../../../projections/users/users.freshness';
+import { eventually } from '../../../support/eventually';
 
 /** The checkpoint rows as another process's projector would leave them. */
-function checkpointRows(): { rows: Map<string, bigint>; store: CheckpointStore } {
+function checkpointRows(): { rows: Map<string, bigint>; store: CheckpointStore; reads: () => number } {
   const rows = new Map<string, bigint>();
-  const store = { positionOf: async (name: string) => rows.get(name) } as Pick<CheckpointStore, 'positionOf'>;
-  return { rows, store: store as CheckpointStore };
+  let reads = 0;
+  const store = {
+    positionOf: async (name: string) => {
+      reads++;
+      return rows.get(name);
+    },
+  } as Pick<CheckpointStore, 'positionOf'>;
+  return { rows, store: store as CheckpointStore, reads: () => reads };
 }
 
 describe('UsersReadModelFreshness', () => {
@@ -21,20 +28,26 @@ describe('UsersReadModelFreshness', () => {
   });
 
   it('wakes as soon as the in-process projector commits past the position', async () => {
-    const { store } = checkpointRows();
+    const { store, reads } = checkpointRows();
     const positions = new ProjectionPositions(store, 60_000);
     const freshness = new UsersReadModelFreshness(positions);
-    const waiting = freshness.waitUntilPassed(7n, 30_000);
-    setTimeout(() => positions.observe('users', 6n), 5);
-    setTimeout(() => positions.observe('users', 8n), 20);
+    let answered = false;
+    const waiting = freshness.waitUntilPassed(7n, 30_000).finally(() => (answered = true));
+    await eventually('the wait to look at the checkpoint row', () => reads() === 1);
+    positions.observe('users', 6n);
+    await eventually('the wait to wake and look again', () => reads() === 2);
+    expect(answered, 'not woken to an answer by a commit short of the position').to.equal(false);
+    positions.observe('users', 8n);
     expect(await waiting).to.equal(true);
+    expect(reads(), 'answered from the commit, not the row').to.equal(2);
   });
 
   it('sees a projector in another process through the checkpoint row', async () => {
-    const { rows, store } = checkpointRows();
+    const { rows, store, reads } = checkpointRows();
     const freshness = new UsersReadModelFreshness(new ProjectionPositions(store, 5));
     const waiting = freshness.waitUntilPassed(100n, 30_000);
-    setTimeout(() => rows.set('users', 100n), 20);
+    await eventually('the wait to find no row yet', () => reads() >= 1);
+    rows.set('users', 100n);
     expect(await waiting).to.equal(true);
   });
 

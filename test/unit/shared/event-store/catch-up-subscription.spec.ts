@@ -4,11 +4,16 @@ import { catchUpSubscription } from '../../../../src/shared/event-store/catch-up
 import type { CatchUpSource } from '../../../../src/shared/event-store/catch-up-subscription';
 import type { ReadAllResult, SubscriptionMessage } from '../../../../src/shared/event-store/event-store';
 import { EventStoreUnavailableError } from '../../../../src/shared/event-store/event-store';
+import { eventually } from '../../../support/eventually';
 
-function source(pages: Array<ReadAllResult | Error>, pollIntervalMs?: number): CatchUpSource & { reads: number } {
+/** A source serving `pages` in turn (the last one again and again), counting reads and waits. */
+function source(pages: Array<ReadAllResult | Error>, pollIntervalMs?: number): CatchUpSource & { reads: number; waits: Array<number | undefined> } {
   const notifier = new AppendNotifier();
+  const waitForChange = notifier.waitForChange.bind(notifier);
   const fake = {
     reads: 0,
+    /** The timeout of each wait for the notifier, in order. */
+    waits: [] as Array<number | undefined>,
     notifier,
     pollIntervalMs,
     readPage: async () => {
@@ -16,6 +21,10 @@ function source(pages: Array<ReadAllResult | Error>, pollIntervalMs?: number): C
       if (page instanceof Error) throw page;
       return page;
     },
+  };
+  notifier.waitForChange = (seen, timeoutMs, signal) => {
+    fake.waits.push(timeoutMs);
+    return waitForChange(seen, timeoutMs, signal);
   };
   return fake;
 }
@@ -44,7 +53,7 @@ describe('catchUpSubscription', () => {
     const consuming = (async () => {
       for await (const message of subscription) seen.push(message);
     })();
-    while (fake.reads < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually('three reads', () => fake.reads >= 3);
     await subscription.close();
     await consuming;
     expect(seen).to.deep.equal([{ type: 'caught_up', position: 7n }]);
@@ -56,11 +65,11 @@ describe('catchUpSubscription', () => {
     const iterator = subscription[Symbol.asyncIterator]();
     expect((await iterator.next()).value).to.deep.equal({ type: 'caught_up', position: undefined });
     const next = iterator.next();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually('the subscription to wait for the notifier', () => fake.waits.length === 1);
+    expect(fake.waits, 'a wait with no timeout').to.deep.equal([undefined]);
     expect(fake.reads).to.equal(1);
     fake.notifier.notify();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fake.reads).to.equal(2);
+    await eventually('a read after the wake-up', () => fake.reads === 2);
     await subscription.close();
     expect(await next).to.deep.equal({ done: true, value: undefined });
   });
