@@ -27,9 +27,26 @@ export class BootstrapSuperAdminHandler {
       const { id } = await this.registration.register({ username, password, role: 'super_admin', origin }, context);
       return { id, created: true };
     } catch (error) {
-      const winner = error instanceof UserAlreadyExistsError ? await this.lookup.findByUsername(input.username) : undefined;
+      if (!(error instanceof UserAlreadyExistsError)) throw error;
+      const winner = await this.winnerOf(input.username);
       if (winner === undefined) throw error;
-      return { id: winner.userId, created: false };
+      return { id: winner, created: false };
     }
   }
+
+  /**
+   * Processes starting together race for the name: the loser may see the winner's reservation
+   * before its user stream is written, so it waits (a few seconds at most) for the user to exist.
+   */
+  private async winnerOf(username: string): Promise<string | undefined> {
+    for (let attempt = 0; attempt < WINNER_WAIT_ATTEMPTS; attempt++) {
+      const winner = await this.lookup.findByUsername(username);
+      if (winner !== undefined) return winner.userId;
+      await new Promise((resolve) => setTimeout(resolve, WINNER_WAIT_STEP_MS));
+    }
+    return undefined;
+  }
 }
+
+const WINNER_WAIT_STEP_MS = 100;
+const WINNER_WAIT_ATTEMPTS = 50;

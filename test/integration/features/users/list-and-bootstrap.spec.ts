@@ -10,6 +10,10 @@ import {
   type UserListQuery,
 } from '../../../../src/features/users';
 import { buildFeatures, rejectionOf, uniqueName } from '../harness';
+import { gate, InterceptableStore } from '../interceptable-store';
+import { eventually } from '../../../support/eventually';
+import type { ReadStreamOptions, RecordedEvent } from '../../../../src/shared/event-store/event-store';
+import { usernameStreamName } from '../../../../src/features/users';
 import { anActor, anAdmin } from '../../../support/builders';
 
 describe('ListUsersHandler', () => {
@@ -80,6 +84,41 @@ describe('BootstrapSuperAdminHandler', () => {
     expect(again).to.deep.equal({ id: first.id, created: false });
     expect(await f.lookup.findById(first.id)).to.include({ role: 'super_admin', username });
     await f.logIn.execute({ username, password: 'secret1' }, f.ctx());
+  });
+
+  it('answers the loser of a race with the winner, even when it sees the name reserved before the user exists', async () => {
+    let usernameReads = 0;
+    const store = new (class extends InterceptableStore {
+      override readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+        if (streamName === usernameStreamName(username)) usernameReads++;
+        return super.readStream(streamName, options);
+      }
+    })();
+    const f = buildFeatures({ store });
+    const username = uniqueName('root');
+    const reached = gate();
+    const held = gate();
+    let readsWhenRefused: number | undefined;
+    store.intercept(async (stream, events) => {
+      if (stream.startsWith('user-') && events[0]?.type === 'UserCreated') {
+        // The winner stops between its reservation and its user stream; the loser's reservation is refused next.
+        store.intercept((next) => {
+          if (next === usernameStreamName(username)) readsWhenRefused = usernameReads;
+        });
+        reached.open();
+        await held.opened;
+      }
+    });
+    const winner = f.bootstrap.execute({ username, password: 'secret1' }, f.ctx('system:first'));
+    await reached.opened;
+    const loser = f.bootstrap.execute({ username, password: 'secret1' }, f.ctx('system:second'));
+    // The loser was refused the name and has looked for the winner once, finding no user yet.
+    await eventually('the loser to look for the winner', () => readsWhenRefused !== undefined && usernameReads > readsWhenRefused);
+    store.intercept(undefined);
+    held.open();
+    const [first, second] = await Promise.all([winner, loser]);
+    expect(first.created).to.equal(true);
+    expect(second).to.deep.equal({ id: first.id, created: false });
   });
 
   it('reports created for exactly one of concurrent bootstraps', async () => {
