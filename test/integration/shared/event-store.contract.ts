@@ -23,6 +23,9 @@ function expectStrictlyIncreasing(positions: readonly bigint[]): void {
   positions.slice(1).forEach((position, i) => expect(position > (positions[i] as bigint), `position ${i + 1}`).to.equal(true));
 }
 
+/** The scan window of the stores the contract runs against: each spec opens its store with it. */
+export const CONTRACT_SCAN_WINDOW = 8;
+
 /**
  * The one contract every EventStore adapter honours (EventStoreDB's semantics, see
  * eventstoredb-semantics.md). `open` gives a store on a log that other tests may share, so
@@ -280,9 +283,10 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
     it('caps a page with maxCount and continues from its last position', async () => {
       const prefix = `m${randomUUID().slice(0, 8)}`;
       const stream = aStream(prefix);
+      const start = await store.append(aStream(), [anEvent()]);
       await store.append(stream, events(5));
       const filter = { streamNamePrefixes: [prefix] };
-      const page = await store.readAll({ maxCount: 2, filter });
+      const page = await store.readAll({ after: start.position, maxCount: 2, filter });
       expect(revisions(page.events)).to.deep.equal([0n, 1n]);
       expect(page).to.include({ lastPosition: page.events[1]!.position, isEnd: false });
       const rest = await store.readAll({ after: page.lastPosition, filter });
@@ -315,6 +319,30 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
       expect(page.events).to.deep.equal([]);
       expect(page.lastPosition! >= end.position).to.equal(true);
       expect(page.isEnd).to.equal(true);
+    });
+
+    it('a filtered page scans a bounded window: it may end short of maxCount, even empty, with isEnd false, and reading on finds every match once', async () => {
+      const prefix = `w${randomUUID().slice(0, 8)}`;
+      const filter = { streamNamePrefixes: [`${prefix}-`] };
+      const [early, late] = [aStream(prefix), aStream(prefix)];
+      const start = await store.append(aStream(), [anEvent()]);
+      const first = await store.append(early, [anEvent()]);
+      await store.append(aStream(), events(CONTRACT_SCAN_WINDOW * 2));
+      await store.append(late, [anEvent()]);
+
+      const pages = [await store.readAll({ after: start.position, maxCount: 2, filter })];
+      expect(pages[0]!.events.map((e) => e.streamName)).to.deep.equal([early]);
+      expect(pages[0]!.isEnd).to.equal(false);
+      expect(pages[0]!.lastPosition! > first.position).to.equal(true);
+      while (!pages[pages.length - 1]!.isEnd) {
+        const after = pages[pages.length - 1]!.lastPosition!;
+        const page = await store.readAll({ after, maxCount: 2, filter });
+        expect(page.lastPosition === undefined || page.lastPosition > after, 'each page moves on').to.equal(true);
+        pages.push(page);
+      }
+      expect(pages[1]).to.include({ isEnd: false });
+      expect(pages[1]!.events).to.deep.equal([]);
+      expect(pages.flatMap((page) => page.events.map((e) => e.streamName))).to.deep.equal([early, late]);
     });
 
     it('rejects a maxCount that is not a positive integer', async () => {

@@ -27,37 +27,54 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
-/** A SQL condition on `e` for the filter, with its bindings; prefixes match with starts_with. */
+/**
+ * A SQL condition on `e` for the filter, with its bindings; a prefix matches with `^@`
+ * (starts_with) against any of the list, evaluated once per scanned row.
+ */
 export function filterCondition(filter: EventFilter | undefined): { sql: string; bindings: unknown[] } {
   if (filter === undefined) return { sql: 'true', bindings: [] };
   const [column, prefixes] = 'streamNamePrefixes' in filter
     ? ['e.stream_name', filter.streamNamePrefixes]
     : ['e.type', filter.eventTypePrefixes];
-  return {
-    sql: `EXISTS (SELECT 1 FROM unnest(?::text[]) AS f(prefix) WHERE starts_with(${column}, f.prefix))`,
-    bindings: [[...prefixes]],
-  };
+  return { sql: `${column} ^@ ANY (?::text[])`, bindings: [[...prefixes]] };
+}
+
+/** The rows a page may scan: maxCount unfiltered, at least the scan window filtered; null for no bound. */
+export function scanWindowOf(maxCount: number | undefined, filter: EventFilter | undefined, scanWindow: number): number | null {
+  if (maxCount === undefined) return null;
+  return filter === undefined ? maxCount : Math.max(maxCount, scanWindow);
 }
 
 /**
  * One page of the global log, below the horizon: positions of transactions that are still
  * running (or began after the snapshot) lie at or above xmin << 20 and are never passed.
- * Also answers the last readable position after `after`, so a filtered page can report how
- * far it scanned.
+ *
+ * The page costs O(window), never O(log): `scanned` walks the primary key from `after` for at
+ * most `window` readable rows (filtered-out rows included), the filter picks up to `maxCount`
+ * of them, and one index probe after the last scanned row tells whether more is readable.
+ * Bindings, in order: filter bindings, after, window, maxCount.
  */
 export function readAllSql(filterSql: string): string {
   return `
-    WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20 AS bound),
-    page AS (
-      SELECT ${EVENT_COLUMNS} FROM events e, horizon h
-      WHERE e.position > ? AND e.position < h.bound AND ${filterSql}
+    WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20 AS bound),
+    scanned AS MATERIALIZED (
+      SELECT ${EVENT_COLUMNS}, ${filterSql} AS matches FROM events e
+      WHERE e.position > ? AND e.position < (SELECT bound FROM horizon)
       ORDER BY e.position
-      LIMIT ?
+      LIMIT ?::bigint
     ),
-    tail AS (
-      SELECT max(e.position) AS last_readable FROM events e, horizon h
-      WHERE e.position > ? AND e.position < h.bound
+    page AS (
+      SELECT * FROM scanned s WHERE s.matches ORDER BY s.position LIMIT ?::bigint
+    ),
+    reach AS (
+      SELECT r.scanned_to,
+             EXISTS (SELECT 1 FROM events e WHERE e.position > r.scanned_to AND e.position < (SELECT bound FROM horizon)) AS more
+      FROM (SELECT max(s.position) AS scanned_to FROM scanned s) r
     )
-    SELECT page.*, tail.last_readable FROM tail LEFT JOIN page ON true
+    SELECT page.*, reach.scanned_to, reach.more FROM reach LEFT JOIN page ON true
     ORDER BY page.position`;
+}
+
+export function readAllBindings(filterBindings: readonly unknown[], after: string, window: number | null, maxCount: number | undefined): unknown[] {
+  return [...filterBindings, after, window, maxCount ?? null];
 }

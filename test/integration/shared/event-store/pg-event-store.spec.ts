@@ -4,12 +4,12 @@ import { migrateToLatest } from '../../../../src/shared/database/migrate';
 import { openDatabase } from '../../../../src/shared/database/open-database';
 import { PgEventStore } from '../../../../src/shared/event-store/pg/pg-event-store';
 import { freshDataDir, openTestDatabase } from '../../../support/test-database';
-import { eventStoreContract } from '../event-store.contract';
+import { CONTRACT_SCAN_WINDOW, eventStoreContract } from '../event-store.contract';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 
 describe(`PgEventStore on ${onServer ? 'the PostgreSQL server of DATABASE_URL' : 'the embedded PostgreSQL (the run’s test server)'}`, () => {
-  eventStoreContract(async () => new PgEventStore(await openTestDatabase(), { pollIntervalMs: 20 }));
+  eventStoreContract(async () => new PgEventStore(await openTestDatabase(), { pollIntervalMs: 20, scanWindow: CONTRACT_SCAN_WINDOW }));
 });
 
 // When the run's server is another PostgreSQL, the embedded one that `npm start` runs (another
@@ -26,7 +26,7 @@ if (onServer) {
     eventStoreContract(async () => {
       db = await openDatabase({ kind: 'embedded', dataDir, port: 0, durable: false });
       await migrateToLatest(db);
-      return new PgEventStore(db, { pollIntervalMs: 20 });
+      return new PgEventStore(db, { pollIntervalMs: 20, scanWindow: CONTRACT_SCAN_WINDOW });
     });
   });
 }
