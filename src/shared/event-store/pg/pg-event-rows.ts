@@ -1,4 +1,4 @@
-import type { EventFilter, RecordedEvent } from '../event-store';
+import type { EventFilter, GlobalPosition, RecordedEvent } from '../event-store';
 
 export interface EventRow {
   readonly position: string;
@@ -52,7 +52,6 @@ export function scanWindowOf(maxCount: number | undefined, filter: EventFilter |
  * The page costs O(window), never O(log): `scanned` walks the primary key from `after` for at
  * most `window` readable rows (filtered-out rows included), the filter picks up to `maxCount`
  * of them, and one index probe after the last scanned row tells whether more is readable.
- * Bindings, in order: filter bindings, after, window, maxCount.
  */
 export function readAllSql(filterSql: string): string {
   return `
@@ -66,7 +65,7 @@ export function readAllSql(filterSql: string): string {
     page AS (
       SELECT * FROM scanned s WHERE s.matches ORDER BY s.position LIMIT ?::bigint
     ),
-    reach AS (
+    reach AS MATERIALIZED (
       SELECT r.scanned_to,
              EXISTS (SELECT 1 FROM events e WHERE e.position > r.scanned_to AND e.position < (SELECT bound FROM horizon)) AS more
       FROM (SELECT max(s.position) AS scanned_to FROM scanned s) r
@@ -75,6 +74,16 @@ export function readAllSql(filterSql: string): string {
     ORDER BY page.position`;
 }
 
-export function readAllBindings(filterBindings: readonly unknown[], after: string, window: number | null, maxCount: number | undefined): unknown[] {
-  return [...filterBindings, after, window, maxCount ?? null];
+/** The statement of one page, as the store runs it: its SQL text and bindings. */
+export function readAllQuery(
+  after: GlobalPosition | undefined,
+  maxCount: number | undefined,
+  filter: EventFilter | undefined,
+  scanWindow: number,
+): { sql: string; bindings: unknown[] } {
+  const condition = filterCondition(filter);
+  return {
+    sql: readAllSql(condition.sql),
+    bindings: [...condition.bindings, (after ?? -1n).toString(), scanWindowOf(maxCount, filter, scanWindow), maxCount ?? null],
+  };
 }

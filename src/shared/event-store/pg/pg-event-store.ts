@@ -19,7 +19,7 @@ import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from 
 import { OpenSubscriptions } from '../open-subscriptions';
 import type { EventRow } from './pg-event-rows';
 import { DEFAULT_SCAN_WINDOW } from '../event-filter';
-import { EVENT_COLUMNS, filterCondition, readAllBindings, readAllSql, scanWindowOf, toRecordedEvent } from './pg-event-rows';
+import { EVENT_COLUMNS, readAllQuery, toRecordedEvent } from './pg-event-rows';
 
 export interface PgEventStoreOptions {
   /** How often subscribers look for other processes' appends (default 50 ms); local appends wake them at once. */
@@ -121,12 +121,8 @@ export class PgEventStore implements EventStore {
   }
 
   private async readPage(after: GlobalPosition | undefined, maxCount: number | undefined, filter: ReadAllOptions['filter']): Promise<ReadAllResult> {
-    const condition = filterCondition(filter);
-    const window = scanWindowOf(maxCount, filter, this.scanWindow);
-    const rows = await this.query<Partial<EventRow> & { scanned_to: string | null; more: boolean }>(
-      readAllSql(condition.sql),
-      readAllBindings(condition.bindings, (after ?? -1n).toString(), window, maxCount),
-    );
+    const page = readAllQuery(after, maxCount, filter, this.scanWindow);
+    const rows = await this.query<Partial<EventRow> & { scanned_to: string | null; more: boolean }>(page.sql, page.bindings);
     const scannedTo = rows[0]?.scanned_to ?? null;
     if (scannedTo === null) return { events: [], lastPosition: undefined, isEnd: true };
     const events = rows.filter((row) => row.position !== null && row.position !== undefined).map((row) => toRecordedEvent(row as EventRow));
