@@ -49,26 +49,36 @@ export function scanWindowOf(maxCount: number | undefined, filter: EventFilter |
  * One page of the global log, below the horizon: positions of transactions that are still
  * running (or began after the snapshot) lie at or above xmin << 20 and are never passed.
  *
- * The page costs O(window), never O(log): `scanned` walks the primary key from `after` for at
- * most `window` readable rows (filtered-out rows included), the filter picks up to `maxCount`
- * of them, and one index probe after the last scanned row tells whether more is readable.
+ * The page costs O(window), never O(log): `page` walks the primary key from `after` for at
+ * most `window` readable rows (filtered-out rows included) and stops at the `maxCount`-th
+ * match. `reach` is where the page ends: its last event when it is full, else the last row
+ * of the window (a walk of the index alone, run only then); one index probe past it tells
+ * whether more is readable.
  */
 export function readAllSql(filterSql: string): string {
   return `
     WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20 AS bound),
-    scanned AS MATERIALIZED (
-      SELECT ${EVENT_COLUMNS}, ${filterSql} AS matches FROM events e
-      WHERE e.position > ? AND e.position < (SELECT bound FROM horizon)
-      ORDER BY e.position
-      LIMIT ?::bigint
+    page AS MATERIALIZED (
+      SELECT * FROM (
+        SELECT ${EVENT_COLUMNS}, ${filterSql} AS matches FROM events e
+        WHERE e.position > ? AND e.position < (SELECT bound FROM horizon)
+        ORDER BY e.position
+        LIMIT ?::bigint
+      ) s
+      WHERE s.matches ORDER BY s.position LIMIT ?::bigint
     ),
-    page AS (
-      SELECT * FROM scanned s WHERE s.matches ORDER BY s.position LIMIT ?::bigint
+    ends AS MATERIALIZED (
+      SELECT CASE WHEN (SELECT count(*) FROM page) >= ?::bigint THEN (SELECT max(p.position) FROM page p)
+                  ELSE (SELECT max(w.position) FROM (
+                          SELECT e.position FROM events e
+                          WHERE e.position > ? AND e.position < (SELECT bound FROM horizon)
+                          ORDER BY e.position LIMIT ?::bigint) w)
+             END AS scanned_to
     ),
     reach AS MATERIALIZED (
       SELECT r.scanned_to,
              EXISTS (SELECT 1 FROM events e WHERE e.position > r.scanned_to AND e.position < (SELECT bound FROM horizon)) AS more
-      FROM (SELECT max(s.position) AS scanned_to FROM scanned s) r
+      FROM ends r
     )
     SELECT page.*, reach.scanned_to, reach.more FROM reach LEFT JOIN page ON true
     ORDER BY page.position`;
@@ -82,8 +92,12 @@ export function readAllQuery(
   scanWindow: number,
 ): { sql: string; bindings: unknown[] } {
   const condition = filterCondition(filter);
+  const from = (after ?? -1n).toString();
+  const window = scanWindowOf(maxCount, filter, scanWindow);
+  // No maxCount: no page is ever full (LIMIT NULL is no limit; count >= NULL is never true).
+  const limit = maxCount ?? null;
   return {
     sql: readAllSql(condition.sql),
-    bindings: [...condition.bindings, (after ?? -1n).toString(), scanWindowOf(maxCount, filter, scanWindow), maxCount ?? null],
+    bindings: [...condition.bindings, from, window, limit, limit, from, window],
   };
 }

@@ -126,11 +126,8 @@ export class PgEventStore implements EventStore {
     const scannedTo = rows[0]?.scanned_to ?? null;
     if (scannedTo === null) return { events: [], lastPosition: undefined, isEnd: true };
     const events = rows.filter((row) => row.position !== null && row.position !== undefined).map((row) => toRecordedEvent(row as EventRow));
-    const lastEvent = events[events.length - 1];
-    // A full page ends at its last event; a short one at the last row it scanned.
-    const full = maxCount !== undefined && events.length >= maxCount && lastEvent !== undefined;
-    const lastPosition = full ? lastEvent.position : BigInt(scannedTo);
-    return { events, lastPosition, isEnd: lastPosition === BigInt(scannedTo) && rows[0]?.more !== true };
+    // A full page ends at its last event, a short one at the last row of its window.
+    return { events, lastPosition: BigInt(scannedTo), isEnd: rows[0]?.more !== true };
   }
 
   private async query<Row>(sql: string, bindings: readonly unknown[]): Promise<Row[]> {
