@@ -7,6 +7,8 @@
  *
  * `npm run bench -- log-read`: pages of the global log on a log of BENCH_LOG_EVENTS events
  * (default 3,000,000) seeded by SQL, on the server of DATABASE_URL when set, else embedded.
+ * `npm run bench -- rebuild`: `npm run projections -- rebuild users` on BENCH_REBUILD_USERS users
+ * (default 500,000: a million events) seeded by SQL, its floor, and the live worker's steady fold.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +25,7 @@ import { benchHttp } from './http.bench';
 import { benchFootprint, benchStartModes, printFootprint } from './footprint.bench';
 import { benchJwt } from './jwt.bench';
 import { benchLogRead } from './log-read.bench';
+import { benchRebuild, printRebuild } from './rebuild.bench';
 import { benchUsersList } from './users-list.bench';
 import { measure, printTable, type Measurement } from './measure';
 
@@ -103,7 +106,22 @@ async function logRead(): Promise<void> {
   }
 }
 
+async function rebuild(): Promise<void> {
+  const target = await scratchDatabase();
+  const store = new PgEventStore(target.db);
+  try {
+    const users = Number(process.env.BENCH_REBUILD_USERS ?? 500_000);
+    const figures = await benchRebuild(target.db, store, createLogger('silent'), users, Number(process.env.BENCH_STEADY_USERS ?? 100_000));
+    process.stdout.write(`\nuserledger rebuild benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
+    printRebuild(figures, target.label);
+  } finally {
+    await store.close();
+    await target.dispose();
+  }
+}
+
 const commands: Record<string, () => Promise<void>> = {
+  rebuild,
   start: async () => printFootprint(await benchStartModes()),
   'log-read': logRead,
 };
