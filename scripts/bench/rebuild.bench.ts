@@ -23,6 +23,8 @@ export interface RebuildFigures {
   readonly steadyS: number;
   /** How long the writes alone took: a steady figure close to it is bound by the writer, not the fold. */
   readonly writeS: number;
+  /** The live worker folding the same number of events written before it started. */
+  readonly backlogS: number;
 }
 
 const METADATA = `'{"actorId":"system:bench","correlationId":"bench","causationId":"bench","occurredAt":"2026-01-01T00:00:00.000Z"}'::jsonb`;
@@ -97,7 +99,8 @@ const seconds = (since: bigint): number => Number(process.hrtime.bigint() - sinc
  * (a) `rebuildProjection` of `users` from the start of a log of `users` × 2 events seeded by
  * SQL until it has switched; (b) the floor: the same final rows copied by INSERT … SELECT into
  * a plain table of the same shape, with the same indexes; (c) the steady fold: the live worker
- * following `steadyUsers` × 2 events written in transactions of 2,000 while it runs.
+ * folding `steadyUsers` × 2 events written before it started (its capacity), then following
+ * as many written in transactions of 2,000 while it runs (bound by the writer when it is slower).
  */
 export async function benchRebuild(db: Database, store: EventStore, logger: Logger, users: number, steadyUsers: number): Promise<RebuildFigures> {
   const seeding = process.hrtime.bigint();
@@ -125,17 +128,20 @@ export async function benchRebuild(db: Database, store: EventStore, logger: Logg
   const floorS = seconds(copying);
   await db.knex.raw('DROP TABLE bench_users_floor');
 
+  // A backlog first: written while no worker runs, then folded by the live worker from its checkpoint.
+  const backlogLast = await writeUsers(db, users, steadyUsers, 2_000);
   const worker = new ProjectionWorker({ db, eventStore: store, logger, projections: [definition] });
+  const backlogStart = process.hrtime.bigint();
   worker.start();
   try {
-    const head = await store.headPosition();
-    if (head !== undefined && !(await worker.waitUntilPassed(USERS, head, 120_000))) throw new Error('the worker did not catch up with the rebuilt version');
+    if (!(await worker.waitUntilPassed(USERS, backlogLast, 300_000))) throw new Error('the worker did not fold the backlog');
+    const backlogS = seconds(backlogStart);
     const following = process.hrtime.bigint();
-    const last = await writeUsers(db, users, steadyUsers, 2_000);
+    const last = await writeUsers(db, users + steadyUsers, steadyUsers, 2_000);
     const writeS = seconds(following);
     if (!(await worker.waitUntilPassed(USERS, last, 300_000))) throw new Error('the worker did not fold the steady writes');
     const steadyS = seconds(following);
-    return { users, events: 2 * users, seedS, rebuildS, rebuiltRows: count, floorS, steadyEvents: 2 * steadyUsers, steadyS, writeS };
+    return { users, events: 2 * users, seedS, rebuildS, rebuiltRows: count, floorS, steadyEvents: 2 * steadyUsers, steadyS, writeS, backlogS };
   } finally {
     await worker.stop();
   }
@@ -146,7 +152,8 @@ export function printRebuild(figures: RebuildFigures, label: string): void {
   const rows: Array<[string, string, string, string]> = [
     [`rebuild users: ${figures.events.toLocaleString('en')} events → ${figures.rebuiltRows.toLocaleString('en')} rows, start to switch`, `${figures.rebuildS.toFixed(1)} s (${rate(figures.events, figures.rebuildS)})`, '< 20 s', figures.rebuildS < 20 ? 'met' : 'missed'],
     [`floor: INSERT … SELECT of the same rows into a plain table, and its indexes`, `${figures.floorS.toFixed(1)} s`, '', ''],
-    [`steady fold: live worker following ${figures.steadyEvents.toLocaleString('en')} written events`, `${rate(figures.steadyEvents, figures.steadyS)} (${figures.steadyS.toFixed(1)} s)`, '≥ 30,000 events/s', figures.steadyEvents / figures.steadyS >= 30_000 ? 'met' : 'missed'],
+    [`steady fold: live worker folding a backlog of ${figures.steadyEvents.toLocaleString('en')} written events`, `${rate(figures.steadyEvents, figures.backlogS)} (${figures.backlogS.toFixed(1)} s)`, '≥ 30,000 events/s', figures.steadyEvents / figures.backlogS >= 30_000 ? 'met' : 'missed'],
+    [`steady fold: live worker following ${figures.steadyEvents.toLocaleString('en')} events as they are written`, `${rate(figures.steadyEvents, figures.steadyS)} (${figures.steadyS.toFixed(1)} s)`, '≥ 30,000 events/s', figures.steadyEvents / figures.steadyS >= 30_000 ? 'met' : 'missed'],
     [`  the writes alone (transactions of 2,000 events)`, `${rate(figures.steadyEvents, figures.writeS)} (${figures.writeS.toFixed(1)} s)`, '', ''],
   ];
   const header: [string, string, string, string] = [`benchmark (${label})`, 'figure', 'target', ''];
