@@ -8,5 +8,5 @@ describe(`EventStoreDbEventStore through @eventstore/db-client over gRPC (${even
     connectionString = await eventStoreTarget.connectionString();
   });
 
-  eventStoreContract(async () => EventStoreDbEventStore.fromConnectionString(connectionString, { scanWindow: CONTRACT_SCAN_WINDOW }), { idsUniquePerStream: false });
+  eventStoreContract(async () => EventStoreDbEventStore.fromConnectionString(connectionString, { scanWindow: CONTRACT_SCAN_WINDOW }), { idsUniquePerStream: false, scanWindow: CONTRACT_SCAN_WINDOW });
 });
