@@ -1,5 +1,5 @@
 import type { Database } from '../../src/shared/database/database';
-import type { EventStore, GlobalPosition } from '../../src/shared/event-store/event-store';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../src/shared/event-store/event-store';
 import { CheckpointStore, type CheckpointRow, type StoppedEvent } from '../checkpoint-store';
 import { REACTIONS, projectionCatalog } from '../catalog';
 import { versionTable } from '../projection';
@@ -116,13 +116,29 @@ function leaseOf(row: CheckpointRow | undefined): LeaseStatus {
   };
 }
 
-/** Reads what lies after the checkpoint, up to the bound: every store answers this in O(bound). */
+/**
+ * Counts what lies after the checkpoint, up to the bound, page after page (a store may answer
+ * a page short of its maxCount without being at the end): O(bound) on every store.
+ */
 export async function lagOf(eventStore: EventStore, position: GlobalPosition | undefined, now: Date): Promise<Lag> {
-  const page = await eventStore.readAll({ ...(position === undefined ? {} : { after: position }), maxCount: LAG_COUNT_LIMIT });
-  const oldest = page.events[0];
+  let after = position;
+  let events = 0;
+  let oldest: RecordedEvent | undefined;
+  let atLeast = false;
+  for (;;) {
+    const page = await eventStore.readAll({ ...(after === undefined ? {} : { after }), maxCount: LAG_COUNT_LIMIT - events });
+    oldest ??= page.events[0];
+    events += page.events.length;
+    if (page.isEnd || page.lastPosition === undefined) break;
+    if (events >= LAG_COUNT_LIMIT) {
+      atLeast = true;
+      break;
+    }
+    after = page.lastPosition;
+  }
   return {
-    events: page.events.length,
-    atLeast: !page.isEnd,
+    events,
+    atLeast,
     seconds: oldest === undefined ? 0 : Math.max(0, (now.getTime() - oldest.recordedAt.getTime()) / 1000),
   };
 }

@@ -4,6 +4,11 @@
  * (in a scratch database that is dropped afterwards). BENCH_USERS sets the list size
  * (default: 1,000,000 on a server, 100,000 embedded). With EVENTSTORE_CONNECTION_STRING set,
  * the event-store rows also run through the EventStoreDB adapter against that server.
+ *
+ * `npm run bench -- log-read`: pages of the global log on a log of BENCH_LOG_EVENTS events
+ * (default 3,000,000) seeded by SQL, on the server of DATABASE_URL when set, else embedded.
+ * `npm run bench -- rebuild`: `npm run projections -- rebuild users` on BENCH_REBUILD_USERS users
+ * (default 500,000: a million events) seeded by SQL, its floor, and the live worker's steady fold.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +24,8 @@ import { benchAppends } from './event-store.bench';
 import { benchHttp } from './http.bench';
 import { benchFootprint, benchStartModes, printFootprint } from './footprint.bench';
 import { benchJwt } from './jwt.bench';
+import { benchLogRead } from './log-read.bench';
+import { benchRebuild, printRebuild } from './rebuild.bench';
 import { benchUsersList } from './users-list.bench';
 import { measure, printTable, type Measurement } from './measure';
 
@@ -80,8 +87,50 @@ async function main(): Promise<void> {
   printFootprint(footprint);
 }
 
+/** A scratch database of its own: on the server of DATABASE_URL when it is set, else embedded. */
+async function scratchDatabase(): Promise<BenchDatabase> {
+  const url = process.env.DATABASE_URL;
+  return url !== undefined && url !== '' ? serverBenchDatabase(url) : embeddedBenchDatabase();
+}
+
+async function logRead(): Promise<void> {
+  const target = await scratchDatabase();
+  const store = new PgEventStore(target.db);
+  try {
+    const rows = await benchLogRead(target.db, store, target.label, Number(process.env.BENCH_LOG_EVENTS ?? 3_000_000));
+    process.stdout.write(`\nuserledger log-read benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
+    printTable(rows);
+  } finally {
+    await store.close();
+    await target.dispose();
+  }
+}
+
+async function rebuild(): Promise<void> {
+  const target = await scratchDatabase();
+  const store = new PgEventStore(target.db);
+  try {
+    const users = Number(process.env.BENCH_REBUILD_USERS ?? 500_000);
+    const figures = await benchRebuild(target.db, store, createLogger('silent'), users, Number(process.env.BENCH_STEADY_USERS ?? 100_000));
+    process.stdout.write(`\nuserledger rebuild benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
+    printRebuild(figures, target.label);
+  } finally {
+    await store.close();
+    await target.dispose();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  rebuild,
+  start: async () => printFootprint(await benchStartModes()),
+  'log-read': logRead,
+};
 const command = process.argv[2];
-const run = command === 'start' ? async () => printFootprint(await benchStartModes()) : main;
+const run = command === undefined ? main : commands[command];
+if (run === undefined) {
+  process.stderr.write(`unknown bench '${command}'; known: ${Object.keys(commands).join(', ')} (none: the full run)\n`);
+  process.exit(2);
+}
 
 run().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);

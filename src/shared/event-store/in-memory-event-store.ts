@@ -17,12 +17,14 @@ import { EventStoreUnavailableError, WrongExpectedVersionError } from './event-s
 import { AppendNotifier } from './append-notifier';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from './append-validation';
 import { OpenSubscriptions } from './open-subscriptions';
-import { matchesFilter } from './event-filter';
+import { DEFAULT_SCAN_WINDOW, matchesFilter } from './event-filter';
 
 export interface InMemoryEventStoreOptions {
   readonly now?: () => Date;
   readonly maxAppendSizeBytes?: number;
   readonly defaultBatchSize?: number;
+  /** Events a filtered page scans at most (default DEFAULT_SCAN_WINDOW, or maxCount when larger). */
+  readonly scanWindow?: number;
 }
 
 interface StreamRecord {
@@ -47,8 +49,10 @@ export class InMemoryEventStore implements EventStore {
   private closed = false;
   private readonly now: () => Date;
   private readonly maxAppendSizeBytes: number;
+  private readonly scanWindow: number;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
+    this.scanWindow = options.scanWindow ?? DEFAULT_SCAN_WINDOW;
     this.now = options.now ?? (() => new Date());
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
     const source = {
@@ -134,8 +138,11 @@ export class InMemoryEventStore implements EventStore {
   private readPage(after: GlobalPosition | undefined, maxCount: number, filter: ReadAllOptions['filter']): ReadAllResult {
     const start = after === undefined ? 0 : firstIndexAfter(this.log, after);
     const events: RecordedEvent[] = [];
+    // Like the PostgreSQL page: a filtered page scans a bounded window, so it may end short.
+    const window = filter === undefined ? maxCount : Math.max(maxCount, this.scanWindow);
+    const stop = Math.min(this.log.length, start + window);
     let index = start;
-    while (index < this.log.length && events.length < maxCount) {
+    while (index < stop && events.length < maxCount) {
       const event = this.log[index++] as RecordedEvent;
       if (matchesFilter(event, filter)) events.push(event);
     }

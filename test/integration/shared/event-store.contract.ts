@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { EventStore, ExpectedRevision, RecordedEvent } from '../../../src/shared/event-store/event-store';
 import { AppendTooLargeError, WrongExpectedVersionError } from '../../../src/shared/event-store/event-store';
+import { DEFAULT_SCAN_WINDOW } from '../../../src/shared/event-store/event-filter';
 import { aStream, anEvent, events } from './event-store/event-fixtures';
 import { SubscriptionProbe } from './event-store/subscription-probe';
 import { eventually } from '../../support/eventually';
@@ -24,6 +25,9 @@ function expectStrictlyIncreasing(positions: readonly bigint[]): void {
   positions.slice(1).forEach((position, i) => expect(position > (positions[i] as bigint), `position ${i + 1}`).to.equal(true));
 }
 
+/** A small scan window for the stores the contract runs against, so that short pages cost few events. */
+export const CONTRACT_SCAN_WINDOW = 8;
+
 /**
  * The one contract every EventStore adapter honours (EventStoreDB's semantics, see
  * eventstoredb-semantics.md). `open` gives a store on a log that other tests may share, so
@@ -36,6 +40,8 @@ export interface StoreTraits {
    * is checked as a replay; rule 9: an exact current revision always writes).
    */
   readonly idsUniquePerStream: boolean;
+  /** The scan window the store was opened with (DEFAULT_SCAN_WINDOW when not given). */
+  readonly scanWindow?: number;
 }
 
 export function eventStoreContract(open: () => Promise<EventStore>, traits: StoreTraits = { idsUniquePerStream: true }): void {
@@ -281,9 +287,10 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
     it('caps a page with maxCount and continues from its last position', async () => {
       const prefix = `m${randomUUID().slice(0, 8)}`;
       const stream = aStream(prefix);
+      const start = await store.append(aStream(), [anEvent()]);
       await store.append(stream, events(5));
       const filter = { streamNamePrefixes: [prefix] };
-      const page = await store.readAll({ maxCount: 2, filter });
+      const page = await store.readAll({ after: start.position, maxCount: 2, filter });
       expect(revisions(page.events)).to.deep.equal([0n, 1n]);
       expect(page).to.include({ lastPosition: page.events[1]!.position, isEnd: false });
       const rest = await store.readAll({ after: page.lastPosition, filter });
@@ -316,6 +323,31 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
       expect(page.events).to.deep.equal([]);
       expect(page.lastPosition! >= end.position).to.equal(true);
       expect(page.isEnd).to.equal(true);
+    });
+
+    it('a filtered page scans a bounded window: it may end short of maxCount, even empty, with isEnd false, and reading on finds every match once', async () => {
+      const prefix = `w${randomUUID().slice(0, 8)}`;
+      const filter = { streamNamePrefixes: [`${prefix}-`] };
+      const [early, late] = [aStream(prefix), aStream(prefix)];
+      const window = traits.scanWindow ?? DEFAULT_SCAN_WINDOW;
+      const start = await store.append(aStream(), [anEvent()]);
+      const first = await store.append(early, [anEvent()]);
+      for (let written = 0; written < 2 * window; written += 500) await store.append(aStream(), events(Math.min(500, 2 * window - written)));
+      await store.append(late, [anEvent()]);
+
+      const pages = [await store.readAll({ after: start.position, maxCount: 2, filter })];
+      expect(pages[0]!.events.map((e) => e.streamName)).to.deep.equal([early]);
+      expect(pages[0]!.isEnd).to.equal(false);
+      expect(pages[0]!.lastPosition! > first.position).to.equal(true);
+      while (!pages[pages.length - 1]!.isEnd) {
+        const after = pages[pages.length - 1]!.lastPosition!;
+        const page = await store.readAll({ after, maxCount: 2, filter });
+        expect(page.lastPosition === undefined || page.lastPosition > after, 'each page moves on').to.equal(true);
+        pages.push(page);
+      }
+      expect(pages[1]).to.include({ isEnd: false });
+      expect(pages[1]!.events).to.deep.equal([]);
+      expect(pages.flatMap((page) => page.events.map((e) => e.streamName))).to.deep.equal([early, late]);
     });
 
     it('rejects a maxCount that is not a positive integer', async () => {

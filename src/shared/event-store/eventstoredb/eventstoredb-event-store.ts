@@ -27,7 +27,7 @@ import type {
 } from '../event-store';
 import { EventStoreUnavailableError } from '../event-store';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
-import { matchesFilter } from '../event-filter';
+import { DEFAULT_SCAN_WINDOW, matchesFilter } from '../event-filter';
 import { OpenSubscriptions } from '../open-subscriptions';
 import { esdbCatchUpSubscription } from './esdb-catch-up-subscription';
 import { isUnreachable, toPortError } from './eventstoredb-errors';
@@ -40,6 +40,8 @@ export interface EventStoreDbEventStoreOptions {
   readonly maxAppendSizeBytes?: number;
   /** Records read per request while scanning `$all` for a filtered read. */
   readonly readAllChunkSize?: number;
+  /** Records a filtered page scans at most (default DEFAULT_SCAN_WINDOW, or maxCount when larger). */
+  readonly scanWindow?: number;
   readonly subscriptionHighWaterMark?: number;
   readonly resubscribeInitialMs?: number;
   readonly resubscribeMaxMs?: number;
@@ -56,6 +58,7 @@ export interface EventStoreDbEventStoreOptions {
 export class EventStoreDbEventStore implements EventStore {
   private readonly maxAppendSizeBytes: number;
   private readonly chunkSize: number;
+  private readonly scanWindow: number;
   private readonly subscriptions: OpenSubscriptions;
 
   constructor(
@@ -64,6 +67,7 @@ export class EventStoreDbEventStore implements EventStore {
   ) {
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
     this.chunkSize = options.readAllChunkSize ?? 500;
+    this.scanWindow = options.scanWindow ?? DEFAULT_SCAN_WINDOW;
     this.subscriptions = new OpenSubscriptions((subscribeOptions, onClose) =>
       esdbCatchUpSubscription(client, {
         ...(subscribeOptions.after === undefined ? {} : { after: subscribeOptions.after }),
@@ -127,21 +131,26 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * The client reads `$all` without a server-side filter, so a filtered read scans chunks and
-   * filters here; `lastPosition` is the last record scanned, matching or not.
+   * filters here; `lastPosition` is the last record scanned, matching or not. A page scans at
+   * most its window (maxCount records, or the scan window when filtered), so a rare filter
+   * answers a short page with `isEnd` false instead of scanning the rest of the log.
    */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     validateMaxCount(options.maxCount);
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const window = options.filter === undefined ? wanted : Math.max(wanted, this.scanWindow);
     const events: RecordedEvent[] = [];
     let scannedUpTo = options.after;
+    let scanned = 0;
     let lastPosition: GlobalPosition | undefined;
     for (;;) {
-      const chunk = await this.readAllChunk(scannedUpTo);
+      const chunk = await this.readAllChunk(scannedUpTo, Math.min(this.chunkSize, window - scanned));
       const fresh = chunk.records.filter((record) => scannedUpTo === undefined || record.position > scannedUpTo);
       for (const [index, record] of fresh.entries()) {
         lastPosition = record.position;
+        scanned++;
         if (record.event !== undefined && matchesFilter(record.event, options.filter)) events.push(record.event);
-        if (events.length >= wanted) {
+        if (events.length >= wanted || scanned >= window) {
           const isEnd = index === fresh.length - 1 && chunk.reachedEnd;
           return { events, lastPosition, isEnd };
         }
@@ -178,8 +187,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** One request's worth of `$all` from an inclusive position (forward reads include their start). */
-  private async readAllChunk(from: GlobalPosition | undefined): Promise<{ records: ScannedRecord[]; reachedEnd: boolean }> {
-    const limit = this.chunkSize + 1;
+  private async readAllChunk(from: GlobalPosition | undefined, size: number): Promise<{ records: ScannedRecord[]; reachedEnd: boolean }> {
+    const limit = size + 1;
     const read = async (): Promise<ScannedRecord[]> => {
       const records: ScannedRecord[] = [];
       const chunk = this.client.readAll({ direction: FORWARDS, fromPosition: from === undefined ? START : toEsdbPosition(from), maxCount: limit });

@@ -18,13 +18,16 @@ import { AppendNotifier } from '../append-notifier';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
 import { OpenSubscriptions } from '../open-subscriptions';
 import type { EventRow } from './pg-event-rows';
-import { EVENT_COLUMNS, filterCondition, readAllSql, toRecordedEvent } from './pg-event-rows';
+import { DEFAULT_SCAN_WINDOW } from '../event-filter';
+import { EVENT_COLUMNS, readAllQuery, toRecordedEvent } from './pg-event-rows';
 
 export interface PgEventStoreOptions {
   /** How often subscribers look for other processes' appends (default 50 ms); local appends wake them at once. */
   readonly pollIntervalMs?: number;
   readonly defaultBatchSize?: number;
   readonly maxAppendSizeBytes?: number;
+  /** Rows a filtered page scans at most (default DEFAULT_SCAN_WINDOW, or maxCount when larger). */
+  readonly scanWindow?: number;
 }
 
 interface AppendRow {
@@ -56,8 +59,10 @@ export class PgEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
   private readonly subscriptions: OpenSubscriptions;
   private readonly maxAppendSizeBytes: number;
+  private readonly scanWindow: number;
 
   constructor(private readonly db: Database, options: PgEventStoreOptions = {}) {
+    this.scanWindow = options.scanWindow ?? DEFAULT_SCAN_WINDOW;
     this.maxAppendSizeBytes = options.maxAppendSizeBytes ?? DEFAULT_MAX_APPEND_SIZE_BYTES;
     const source = {
       readPage: (after: GlobalPosition | undefined, maxCount: number, filter: ReadAllOptions['filter']) =>
@@ -116,19 +121,13 @@ export class PgEventStore implements EventStore {
   }
 
   private async readPage(after: GlobalPosition | undefined, maxCount: number | undefined, filter: ReadAllOptions['filter']): Promise<ReadAllResult> {
-    const condition = filterCondition(filter);
-    const from = (after ?? -1n).toString();
-    const rows = await this.query<Partial<EventRow> & { last_readable: string | null }>(
-      readAllSql(condition.sql),
-      [from, ...condition.bindings, maxCount ?? null, from],
-    );
-    const lastReadable = rows[0]?.last_readable ?? null;
+    const page = readAllQuery(after, maxCount, filter, this.scanWindow);
+    const rows = await this.query<Partial<EventRow> & { scanned_to: string | null; more: boolean }>(page.sql, page.bindings);
+    const scannedTo = rows[0]?.scanned_to ?? null;
+    if (scannedTo === null) return { events: [], lastPosition: undefined, isEnd: true };
     const events = rows.filter((row) => row.position !== null && row.position !== undefined).map((row) => toRecordedEvent(row as EventRow));
-    const lastEvent = events[events.length - 1];
-    if (maxCount !== undefined && events.length >= maxCount && lastEvent !== undefined) {
-      return { events, lastPosition: lastEvent.position, isEnd: lastReadable === lastEvent.position.toString() };
-    }
-    return { events, lastPosition: lastReadable === null ? undefined : BigInt(lastReadable), isEnd: true };
+    // A full page ends at its last event, a short one at the last row of its window.
+    return { events, lastPosition: BigInt(scannedTo), isEnd: rows[0]?.more !== true };
   }
 
   private async query<Row>(sql: string, bindings: readonly unknown[]): Promise<Row[]> {
