@@ -58,7 +58,7 @@ export interface Expectations {
   readonly headers?: Readonly<Record<string, string | null>>;
   /**
    * The `access_token` cookie the reply sends: `'none'` (no Set-Cookie at all), `'cleared'`,
-   * `'set'` (a new token, whichever), or the exact Set-Cookie line.
+   * `'set'` (a new JWT, whichever, with exactly the configured attributes), or the exact Set-Cookie line.
    */
   readonly cookie?: 'none' | 'cleared' | 'set' | string;
   /**
@@ -193,7 +193,7 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
               const reply = await server.request(method, path, requestOptions);
               const { events: appended } = await eventStore.readAll(before === undefined ? {} : { after: before });
               const outcome = { reply, appended, token: cookieToken(reply) };
-              check(outcome, expectations, `${method} ${path}`);
+              check(outcome, expectations, `${method} ${path}`, options.secureCookies === true);
               return outcome;
             },
           };
@@ -206,7 +206,7 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
   };
 }
 
-function check({ reply, appended }: Outcome, expected: Expectations, what: string): void {
+function check({ reply, appended }: Outcome, expected: Expectations, what: string, secureCookies: boolean): void {
   const context = `${what} answered ${reply.status} ${reply.text}`;
   expect(reply.status, context).to.equal(expected.status);
   if ('body' in expected) {
@@ -228,7 +228,9 @@ function check({ reply, appended }: Outcome, expected: Expectations, what: strin
     else if (expected.cookie === 'cleared') expect(lines, cookie).to.deep.equal([CLEARED_COOKIE]);
     else if (expected.cookie === 'set') {
       expect(lines, cookie).to.have.length(1);
-      expect(lines[0], cookie).to.match(/^access_token=[\w-]+\.[\w-]+\.[\w-]+; HttpOnly; Path=\//);
+      const attributes = secureCookies ? '; HttpOnly; Path=/; SameSite=Strict; Secure' : '; HttpOnly; Path=/';
+      expect(lines[0], cookie).to.match(/^access_token=[\w-]+\.[\w-]+\.[\w-]+;/);
+      expect(lines[0]?.slice(lines[0].indexOf(';')), cookie).to.equal(attributes);
     } else expect(lines, cookie).to.deep.equal([expected.cookie]);
   }
   const seen = appended.map((event) => ({ stream: event.streamName, type: event.type, data: event.data }));

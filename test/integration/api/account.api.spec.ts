@@ -16,7 +16,7 @@ describe('API: the account (sign-up, log-in, own password, log-out)', () => {
   describe('POST /api/v1/account/signup', () => {
     const signUp = (json: unknown, token?: string) => ({ method: 'POST', path: '/api/v1/account/signup', json, ...(token ? { token } : {}) }) as const;
 
-    it('registers a user: 201 {id}, the username reserved and the user created, no cookie', async () => {
+    it('registers a user: 201 {id}, the username reserved and the user created by themselves, the request id echoed, no cookie', async () => {
       const id = createdUserId(1);
       await api
         .given()
@@ -24,15 +24,22 @@ describe('API: the account (sign-up, log-in, own password, log-out)', () => {
         .then({
           status: 201,
           body: { id },
+          headers: { 'x-request-id': 'sign-up-1', 'content-type': 'application/json' },
           cookie: 'none',
           logPosition: 'last',
           events: [
-            { stream: 'username-bob.jones', type: 'UsernameReserved', data: { username: 'bob.jones', userId: id }, metadata: { correlationId: 'sign-up-1' } },
+            {
+              stream: 'username-bob.jones',
+              type: 'UsernameReserved',
+              data: { username: 'bob.jones', userId: id },
+              // A signing-up user acts on their own behalf.
+              metadata: { actorId: id, correlationId: 'sign-up-1', causationId: 'sign-up-1' },
+            },
             {
               stream: `user-${id}`,
               type: 'UserCreated',
               data: { userId: id, username: 'bob.jones', role: 'user', passwordHash: fakeHashOf('secret1'), createdAt: T0.toISOString() },
-              metadata: { correlationId: 'sign-up-1', causationId: 'sign-up-1', occurredAt: T0.toISOString() },
+              metadata: { actorId: id, correlationId: 'sign-up-1', causationId: 'sign-up-1', occurredAt: T0.toISOString() },
             },
           ],
         });
@@ -117,18 +124,23 @@ describe('API: the account (sign-up, log-in, own password, log-out)', () => {
       });
     });
 
-    it('sets the cookie with SameSite=Strict; Secure when secure cookies are configured', async () => {
+    it('with secure cookies: sets the cookie with SameSite=Strict; Secure, and clears it without them', async () => {
       const secure = apiSpecification({ secureCookies: true });
       try {
-        const { token } = await secure.given(alice.history).when(logIn('alice.smith', 'secret1')).then({ status: 204, events: [started] });
-        await secure.given(alice.history).when(logIn('alice.smith', 'secret1')).then({
+        const scenario = secure.given(alice.history);
+        const { token } = await scenario.when(logIn('alice.smith', 'secret1')).then({ status: 204, cookie: 'set', events: [started] });
+        await scenario.when({ method: 'DELETE', path: '/api/v1/account/logout', token: token as string }).then({
           status: 204,
-          cookie: `access_token=${token}; HttpOnly; Path=/; SameSite=Strict; Secure`,
-          events: [started],
+          cookie: 'access_token=""; HttpOnly; Max-Age=0; Path=/',
+          events: [{ stream: 'session-session-1', type: 'SessionEnded', data: { sessionId: 'session-1', userId: alice.userId, reason: 'logout' } }],
         });
       } finally {
         await secure.close();
       }
+    });
+
+    it('ignores a cookie that is no live session', async () => {
+      await api.given(alice.history).when({ ...logIn('alice.smith', 'secret1'), token: 'expired-or-garbage' }).then({ status: 204, cookie: 'set', events: [started] });
     });
 
     it('answers 404 for an unknown username', async () => {

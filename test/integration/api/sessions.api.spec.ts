@@ -64,6 +64,32 @@ describe('API: sessions (renewal and revocation)', () => {
       });
     });
 
+    it('renews on a request refused by validation too: the 422 carries the renewed cookie', async () => {
+      const scenario = api.given(...everyone);
+      scenario.advance(SESSION_TTL_MS - 10_000);
+      await scenario.when({ method: 'PUT', path: '/api/v1/users/not-a-uuid/activation', token: scenario.tokenFor(adminSession) }).then({
+        status: 422,
+        cookie: 'set',
+        events: [extended(adminSession.sessionId, at(2 * SESSION_TTL_MS - 10_000))],
+      });
+    });
+
+    for (const [what, path, json] of [
+      ['sign-up', '/api/v1/account/signup', { username: 'bob.jones', password: 'secret1' }],
+      ['log-in', '/api/v1/account/login', { username: 'alice.smith', password: 'secret1' }],
+    ] as const) {
+      it(`renews a live session that calls ${what}, which answers 403 already authenticated`, async () => {
+        const scenario = api.given(...everyone);
+        scenario.advance(SESSION_TTL_MS - 10_000);
+        await scenario.when({ method: 'POST', path, json, token: scenario.tokenFor(session) }).then({
+          status: 403,
+          body: { error: 'You are already authenticated. Consider logging out.', code: 'auth.already_authenticated' },
+          cookie: 'set',
+          events: [extended(session.sessionId, at(2 * SESSION_TTL_MS - 10_000))],
+        });
+      });
+    }
+
     it('on log-out inside the threshold sends only the clearing cookie', async () => {
       const scenario = api.given(...everyone);
       scenario.advance(SESSION_TTL_MS - 10_000);
@@ -117,13 +143,14 @@ describe('API: sessions (renewal and revocation)', () => {
     for (const [what, path, json] of [
       ['an authenticated route', '/api/v1/account/password', { current_password: 'secret1', new_password: 'new-secret' }],
       ['sign-up', '/api/v1/account/signup', { username: 'bob.jones', password: 'secret1' }],
+      ['log-in', '/api/v1/account/login', { username: 'alice.smith', password: 'secret1' }],
     ] as const) {
       it(`a live session of an inactive user (started after the deactivation) on ${what}: 403, the cookie cleared, the session ended`, async () => {
         const late = aSessionOf(alice, { startedAt: new Date(T0.getTime() + 1_000) });
         const deactivated = { [`user-${alice.userId}`]: [{ type: 'UserDeactivated', data: { userId: alice.userId, deactivatedAt: T0.toISOString() } }] };
         const scenario = api.given(alice.history, deactivated, late.history);
         scenario.advance(2_000);
-        await scenario.when({ method: path.endsWith('signup') ? 'POST' : 'PUT', path, json, token: scenario.tokenFor(late) }).then({
+        await scenario.when({ method: path.endsWith('password') ? 'PUT' : 'POST', path, json, token: scenario.tokenFor(late) }).then({
           status: 403,
           body: NOT_AUTHORIZED,
           cookie: 'cleared',

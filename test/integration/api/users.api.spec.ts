@@ -120,6 +120,14 @@ describe('API: user administration', () => {
       });
     });
 
+    it('takes a text/plain body as the password, as pydantic takes bytes for a str', async () => {
+      const { scenario, as } = signedIn(admin);
+      await scenario.when(as({ method: 'PUT', path: `/api/v1/users/${user.userId}/password`, body: 'plainpass', headers: { 'content-type': 'text/plain' } })).then({
+        status: 204,
+        events: [{ stream: `user-${user.userId}`, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('plainpass'), setBy: admin.userId } }],
+      });
+    });
+
     it('answers 400 for a password too short', async () => {
       const { scenario, as } = signedIn(admin);
       await scenario.when(as(setPassword(user.userId, 'short'))).then({
@@ -181,6 +189,18 @@ describe('API: user administration', () => {
           events: [],
         });
       }
+    });
+
+    it('takes the id in any version and in the simple, braced and URN forms, upper case too, as the same user', async () => {
+      const id = '0190B5C2-7A4B-7C3D-8E9F-0A1B2C3D4E5F';
+      const target = aRegisteredUser('vera.seven', { userId: id.toLowerCase() });
+      const { scenario, as } = signedIn(root, target.history);
+      const [first, ...others] = [id, id.replace(/-/g, ''), `{${id}}`, `urn:uuid:${id}`].map((form) => grant(encodeURIComponent(form)));
+      await scenario.when(as(first as ApiRequest)).then({
+        status: 204,
+        events: [{ stream: `user-${id.toLowerCase()}`, type: 'AdminGranted', data: { userId: id.toLowerCase() } }],
+      });
+      for (const request of others) await scenario.when(as(request)).then({ status: 204, logPosition: 'absent', events: [] });
     });
 
     it('answers 404 for an unknown id', async () => {
