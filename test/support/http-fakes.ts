@@ -40,8 +40,9 @@ export class CapturedLog {
 }
 
 /**
- * Every handler of the feature surface as a sinon stub, plus a session table for
- * ResolveSessionHandler: `sessions.set(token, resolution)`; unknown tokens are anonymous.
+ * Every handler of the feature surface as a sinon stub, for tests of the wire that need no
+ * handler behaviour (what the handlers do is specified in test/integration/api/), plus a
+ * session table for ResolveSessionHandler: `signIn(caller)` gives a token; others are anonymous.
  */
 export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {}) {
   const sessions = new Map<string, SessionResolution>();
@@ -91,14 +92,10 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
     ...overrides,
   };
   /** Registers a live session and returns its token. */
-  const signIn = (caller: Caller = aCaller(), renewedToken?: string): string => {
+  const signIn = (caller: Caller = aCaller()): string => {
     const token = `token-${randomUUID()}`;
-    sessions.set(token, {
-      status: 'authenticated',
-      caller,
-      ...(renewedToken ? { renewed: { token: renewedToken, expiresAt: new Date(now.getTime() + 300_000) } } : {}),
-    });
+    sessions.set(token, { status: 'authenticated', caller });
     return token;
   };
-  return { deps, account, user, sessions, log, now, signIn };
+  return { deps, account, user, log, signIn };
 }

@@ -9,7 +9,6 @@ import {
   ResolveSessionHandler,
   UserSessionsEnder,
   type SessionPolicy,
-  type UserSessionsIndex,
 } from '../../../src/features/sessions';
 import {
   ActivateUserHandler,
@@ -33,9 +32,11 @@ import type { CommandContext } from '../../../src/shared/command-context';
 import type { EventStore } from '../../../src/shared/event-store/event-store';
 import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
 import { T0 } from '../../support/builders';
+import { FakeHasher, LogUserSessionsIndex } from '../../support/in-process-ports';
 import { rejection } from '../../support/rejection';
 
 export { rejection as rejectionOf };
+export { FakeHasher, LogUserSessionsIndex };
 
 export const TTL_MS = 5 * 60_000;
 export const GRACE_MS = 5_000;
@@ -48,44 +49,6 @@ export class FakeClock {
   }
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
-/** Reversible and fast; counts calls so tests can see that refused commands never hash. */
-export class FakeHasher implements PasswordHasher {
-  hashes = 0;
-  verifies = 0;
-  async hash(raw: string): Promise<string> {
-    this.hashes++;
-    return `fake$${Buffer.from(raw, 'utf8').toString('base64')}`;
-  }
-  async verify(raw: string, hash: string): Promise<boolean> {
-    this.verifies++;
-    return hash === `fake$${Buffer.from(raw, 'utf8').toString('base64')}`;
-  }
-}
-
-/** The sessions index folded straight from the log, as the projection would after catching up. */
-export class LogUserSessionsIndex implements UserSessionsIndex {
-  constructor(
-    private readonly store: EventStore,
-    private readonly clock: FakeClock,
-  ) {}
-
-  async liveSessionIds(userId: string): Promise<string[]> {
-    const { events } = await this.store.readAll({ filter: { streamNamePrefixes: ['session-'] } });
-    const sessions = new Map<string, { userId: string; expiresAt: string; ended: boolean }>();
-    for (const { type, data } of events) {
-      const d = data as { sessionId: string; userId: string; expiresAt: string };
-      if (type === 'SessionStarted') sessions.set(d.sessionId, { userId: d.userId, expiresAt: d.expiresAt, ended: false });
-      const known = sessions.get(d.sessionId);
-      if (known && type === 'SessionExtended') known.expiresAt = d.expiresAt;
-      if (known && type === 'SessionEnded') known.ended = true;
-    }
-    const now = this.clock.now().getTime();
-    return [...sessions]
-      .filter(([, s]) => s.userId === userId && !s.ended && Date.parse(s.expiresAt) > now)
-      .map(([id]) => id);
   }
 }
 

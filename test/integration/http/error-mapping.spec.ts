@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { UserAlreadyExistsError, UserNotFoundError } from '../../../src/features/users';
 import { createApp } from '../../../src/http/app';
 import {
   AppError,
@@ -59,17 +58,6 @@ describe('HTTP error mapping', () => {
       expect(logs.find((line) => String(line['msg']).startsWith('Handled exception'))).to.include({ level: 30 });
     });
   }
-
-  it("keeps the features' own messages, e.g. the Python reprs of the original", async () => {
-    const id = randomUUID();
-    fakes.user.activateUser.execute.rejects(UserNotFoundError.byId(id));
-    const reply = await server.request('PUT', `/api/v1/users/${id}/activation`, { token: fakes.signIn(aCaller('admin')) });
-    expect(reply.status).to.equal(404);
-    expect(reply.json).to.deep.equal({ error: `User with UUID('${id}') is not found.`, code: 'user.not_found' });
-    const duplicate = await signUpFailingWith(new UserAlreadyExistsError('alice'));
-    expect(duplicate.reply.status).to.equal(409);
-    expect(duplicate.reply.json).to.deep.equal({ error: "User with 'alice' already exists.", code: 'user.already_exists' });
-  });
 
   it('maps a ServiceUnavailableError to 503 with its own code, logged at error', async () => {
     const { reply, logs } = await signUpFailingWith(new ServiceUnavailableError('password_hasher.busy'));
