@@ -1,3 +1,4 @@
+import { isRole } from '../../src/features/users/domain/user-events';
 import { ValidationError } from '../../src/shared/errors';
 import { isLowerCaseUuid } from '../../src/shared/uuid';
 
@@ -19,13 +20,11 @@ export class InvalidCursorError extends ValidationError {
   }
 }
 
-const ROLES: readonly unknown[] = ['super_admin', 'admin', 'user'];
-
 const KEY_IS_VALID: Record<string, (key: unknown, id: string) => boolean> = {
   id: (key, id) => key === id,
   // PostgreSQL text cannot hold NUL, so no row ever has such a key; refusing it keeps a forged cursor a 400.
   username: (key) => typeof key === 'string' && key.length <= 256 && !key.includes('\u0000'),
-  role: (key) => ROLES.includes(key),
+  role: (key) => isRole(key),
   is_active: (key) => typeof key === 'boolean',
 };
 

@@ -3,9 +3,8 @@ import type { ProjectionDefinition } from '../projection';
 import { rowProjection } from '../row-projection';
 import { evolveUserRow, USER_LIST_EVENT_TYPES, userIdOf } from './users.projector';
 import { USERS, usersTable } from './users.table';
+import { isRole } from '../../src/features/users/domain/user-events';
 import { isUuid } from '../../src/shared/uuid';
-
-const ROLES: readonly unknown[] = ['super_admin', 'admin', 'user'];
 
 /**
  * The row an event is about. An event of the list whose values the table cannot hold (an id
@@ -19,7 +18,7 @@ function keyOf(event: RecordedEvent): string | undefined {
   if (event.type === 'UserCreated') {
     const { username, role } = event.data as { username?: unknown; role?: unknown };
     if (typeof username !== 'string') throw new Error(`UserCreated has no username: ${JSON.stringify(username)}`);
-    if (!ROLES.includes(role)) throw new Error(`UserCreated has a role the users table cannot hold: ${JSON.stringify(role)}`);
+    if (!isRole(role)) throw new Error(`UserCreated has a role the users table cannot hold: ${JSON.stringify(role)}`);
   }
   return id.toLowerCase();
 }
