@@ -2,7 +2,7 @@
  * The projector worker as its own process (`npm run projector`): folds the event log into the
  * read tables and runs the reactions, for deployments whose API runs with
  * PROJECTIONS_IN_PROCESS=false. Several may run; leases let exactly one run each projection.
- * PROJECTOR_HEALTH_PORT (optional) serves GET /health: what each runner does, and each checkpoint.
+ * PROJECTOR_HEALTH_PORT (projections.projector_health_port, optional) serves GET /health: what each runner does, and each checkpoint.
  */
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from './config/load-settings';
@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   const positions = projectionPositions(infrastructure);
   const worker = buildProjectionWorker(buildContainer(infrastructure, positions), infrastructure, positions);
   worker.start();
-  const port = process.env.PROJECTOR_HEALTH_PORT;
-  const health = port === undefined || port === '' ? undefined : await serveProjectorHealth(Number(port), worker, infrastructure.database, logger, metricsRoute(infrastructure.metrics));
+  const port = settings.projections.projectorHealthPort;
+  const health = port === undefined ? undefined : await serveProjectorHealth(port, worker, infrastructure.database, logger, metricsRoute(infrastructure.metrics));
   logger.info({ eventStore: settings.eventStore.kind }, 'projector started');
 
   // A second signal forces the exit, except the copy of the first that npm forwards: one
