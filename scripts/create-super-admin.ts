@@ -6,21 +6,13 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { ReadModelsFromAnotherLogError } from '../projections';
-import { ConfigError, loadSettings } from '../src/config/load-settings';
+import { loadSettings } from '../src/config/load-settings';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/create-logger';
 import { BootstrapSuperAdminHandler } from '../src/features/users';
+import { describeFailure } from '../src/process-lifecycle';
 import { openInfrastructure } from '../src/service';
 import { systemClock } from '../src/shared/clock';
-import { AppError } from '../src/shared/errors';
-import { EventStoreUnavailableError } from '../src/shared/event-store/event-store';
-import {
-  DatabaseUnavailableError,
-  EmbeddedDatabaseInUseError,
-  EmbeddedPostgresNotInstalledError,
-  EmbeddedPostgresStartError,
-} from '../src/shared/database';
 import { readHiddenLine } from './support/read-hidden-line';
 
 const ACTOR = 'system:create-super-admin';
@@ -81,18 +73,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = [
-      UsageError,
-      ConfigError,
-      AppError,
-      EventStoreUnavailableError,
-      DatabaseUnavailableError,
-      EmbeddedDatabaseInUseError,
-      EmbeddedPostgresStartError,
-      EmbeddedPostgresNotInstalledError,
-      ReadModelsFromAnotherLogError,
-    ].some((type) => error instanceof type);
-    process.stderr.write(`create-super-admin: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+    // The entry points' list of failures worth one line, and the usage mistakes.
+    process.stderr.write(`create-super-admin: ${error instanceof UsageError ? error.message : describeFailure(error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

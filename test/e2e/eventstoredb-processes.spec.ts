@@ -72,6 +72,13 @@ describe('the service on EventStoreDB, as processes', function () {
     expect(script.output()).to.include('create-super-admin: EventStoreDB is unavailable').and.not.include('    at ');
   });
 
+  it('refuses to start the projector when EventStoreDB cannot be reached, in one line', async () => {
+    const nobody = `esdb://127.0.0.1:${await freePort()}?tls=false`;
+    const projector = runTs('src/projector-main.ts', [], { APP_ENV: 'test', ...storeEnv(nobody) });
+    expect(await projector.exited).to.equal(1);
+    expect(projector.output()).to.include('userledger projector failed to start: EventStoreDB is unavailable').and.not.include('    at ');
+  });
+
   it('runs from the README\'s two commands; the super-admin script writes to the same store', async () => {
     const double = await startDoubleProcess();
     running.push(double);
