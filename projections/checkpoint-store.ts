@@ -2,6 +2,12 @@ import type { Knex } from 'knex';
 import type { Database } from '../src/shared/database/database';
 import type { GlobalPosition } from '../src/shared/event-store/event-store';
 
+/**
+ * How long a lease outlives its last renewal or commit unless a caller says otherwise: the
+ * failover time when a holder hangs. The worker and the rebuild both default to it.
+ */
+export const DEFAULT_LEASE_TTL_MS = 10_000;
+
 /** A held lease on one checkpoint: the fencing token and the checkpoint read when it was taken. */
 export interface Lease {
   readonly name: string;

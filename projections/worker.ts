@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../src/shared/database/database';
 import type { EventStore, GlobalPosition } from '../src/shared/event-store/event-store';
-import { CheckpointStore } from './checkpoint-store';
+import { CheckpointStore, DEFAULT_LEASE_TTL_MS } from './checkpoint-store';
 import type { Processor, ProjectionDefinition } from './projection';
 import { ProjectionPositions } from './projection-positions';
 import { ProjectionRunner } from './projection-runner';
@@ -24,7 +24,7 @@ export interface ProjectionWorkerOptions {
   /** Lease owner name; defaults to host, pid and a random suffix. */
   readonly owner?: string;
   /**
-   * How long a lease outlives its last renewal (10 s by default): the failover time when the
+   * How long a lease outlives its last renewal (DEFAULT_LEASE_TTL_MS, 10 s, by default): the failover time when the
    * holder hangs. A holder that dies is replaced sooner: its database session ends with it.
    */
   readonly leaseTtlMs?: number;
@@ -57,7 +57,7 @@ export class ProjectionWorker {
     const checkpoints = new CheckpointStore(options.db);
     this.positions = options.positions ?? new ProjectionPositions(checkpoints);
     this.presence = new WorkerPresence(options.db);
-    const leaseTtlMs = options.leaseTtlMs ?? 10_000;
+    const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const settings: RunnerSettings = {
       owner: options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseTtlMs,

@@ -6,20 +6,13 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { ConfigError, loadSettings } from '../src/config/load-settings';
+import { loadSettings } from '../src/config/load-settings';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/create-logger';
 import { BootstrapSuperAdminHandler } from '../src/features/users';
-import { eventStoreFor, openConfiguredDatabase } from '../src/service';
+import { describeFailure } from '../src/process-lifecycle';
+import { openInfrastructure } from '../src/service';
 import { systemClock } from '../src/shared/clock';
-import { AppError } from '../src/shared/errors';
-import { EventStoreUnavailableError } from '../src/shared/event-store/event-store';
-import {
-  DatabaseUnavailableError,
-  EmbeddedDatabaseInUseError,
-  EmbeddedPostgresNotInstalledError,
-  EmbeddedPostgresStartError,
-} from '../src/shared/database';
 import { readHiddenLine } from './support/read-hidden-line';
 
 const ACTOR = 'system:create-super-admin';
@@ -54,10 +47,12 @@ async function main(): Promise<number> {
   const password = await passwordFrom(process.env);
   const { settings } = loadSettings();
   const logger = createLogger(settings.logs.level === 'silent' ? 'silent' : 'warn', process.stderr);
-  const { database } = await openConfiguredDatabase(settings, logger, { attachToRunningService: true });
-  const eventStore = eventStoreFor(settings, database, logger);
+  // The service's own opening: it attaches to a running service's embedded database and, like
+  // the service, refuses an event store that serves another log than the read tables came from.
+  const infrastructure = await openInfrastructure(settings, logger, systemClock, { attachToRunningService: true });
+  const { database, eventStore } = infrastructure;
   try {
-    const scope = buildContainer({ settings, logger, database, eventStore, clock: systemClock });
+    const scope = buildContainer(infrastructure);
     const correlationId = randomUUID();
     const result = await scope.resolve(BootstrapSuperAdminHandler).execute(
       { username, password },
@@ -78,17 +73,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = [
-      UsageError,
-      ConfigError,
-      AppError,
-      EventStoreUnavailableError,
-      DatabaseUnavailableError,
-      EmbeddedDatabaseInUseError,
-      EmbeddedPostgresStartError,
-      EmbeddedPostgresNotInstalledError,
-    ].some((type) => error instanceof type);
-    process.stderr.write(`create-super-admin: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+    // The entry points' list of failures worth one line, and the usage mistakes.
+    process.stderr.write(`create-super-admin: ${error instanceof UsageError ? error.message : describeFailure(error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Database } from '../../src/shared/database/database';
 import type { EventStore, GlobalPosition, ReadAllResult } from '../../src/shared/event-store/event-store';
-import { CheckpointStore, isLease, type Lease } from '../checkpoint-store';
+import { CheckpointStore, DEFAULT_LEASE_TTL_MS, isLease, type Lease } from '../checkpoint-store';
 import { versionTable, type ProjectionDefinition } from '../projection';
 import { ProjectionVersions } from '../projection-versions';
 import { WorkerPresence } from '../worker-presence';
@@ -25,6 +25,7 @@ export interface RebuildOptions {
   readonly onProgress?: (progress: RebuildProgress) => void;
   /** Aborting stops at the next batch boundary; what was committed stays, and a later run resumes from it. */
   readonly signal?: AbortSignal;
+  /** How long the build's lease outlives its last renewal (DEFAULT_LEASE_TTL_MS when omitted). */
   readonly leaseTtlMs?: number;
 }
 
@@ -55,7 +56,7 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
   const checkpoints = new CheckpointStore(db);
   const presence = new WorkerPresence(db);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const ttlMs = options.leaseTtlMs ?? 10_000;
+  const ttlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   const { version, resumed } = await versions.beginBuilding(definition);
   const table = versionTable(definition.name, version);
   const owner = `rebuild:${os.hostname()}:${process.pid}`;
@@ -125,7 +126,7 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
     await db.transaction((trx) => definition.table.createIndexes(trx, table));
     if (!(await catchUp())) return interrupted();
     await report('switching');
-    const previous = await switchOver(db, eventStore, definition, versions, checkpoints, lease, table, version, () => position, (to, count) => {
+    const previous = await switchOver(db, eventStore, definition, versions, checkpoints, lease, ttlMs, table, version, () => position, (to, count) => {
       position = to;
       events += count;
     });
@@ -159,6 +160,7 @@ async function switchOver(
   versions: ProjectionVersions,
   checkpoints: CheckpointStore,
   lease: Lease,
+  ttlMs: number,
   table: string,
   version: number,
   positionOf: () => GlobalPosition | undefined,
@@ -176,7 +178,7 @@ async function switchOver(
       const page = await eventStore.readAll({ ...(position === undefined ? {} : { after: position }), maxCount: 2_000, ...(definition.filter === undefined ? {} : { filter: definition.filter }) });
       if (page.lastPosition === undefined) break;
       if (page.events.length > 0) await definition.apply(trx, table, page.events);
-      await checkpoints.advance(trx, lease, position, page.lastPosition, 10_000);
+      await checkpoints.advance(trx, lease, position, page.lastPosition, ttlMs);
       moved(page.lastPosition, page.events.length);
       position = page.lastPosition;
       if (page.isEnd) break;

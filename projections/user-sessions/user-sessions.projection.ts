@@ -3,12 +3,11 @@ import type { ProjectionDefinition } from '../projection';
 import { rowProjection } from '../row-projection';
 import { evolveUserSessionRow, SESSION_EVENT_TYPES, sessionIdOf } from './user-sessions.projector';
 import { USER_SESSIONS, userSessionsTable } from './user-sessions.table';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../src/shared/uuid';
 
 /** A start whose user id the uuid column cannot hold is refused, and stops the projection at it. */
 function keyOf(event: RecordedEvent): string | undefined {
-  if (event.type === 'SessionStarted' && !UUID.test(String((event.data as { userId?: unknown }).userId))) {
+  if (event.type === 'SessionStarted' && !isUuid(String((event.data as { userId?: unknown }).userId))) {
     throw new Error(`SessionStarted names no user id the sessions table can hold: ${JSON.stringify((event.data as { userId?: unknown }).userId)}`);
   }
   return sessionIdOf(event);

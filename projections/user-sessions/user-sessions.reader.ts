@@ -3,8 +3,7 @@ import type { Database } from '../../src/shared/database/database';
 import type { Clock } from '../../src/shared/clock';
 import { systemClock } from '../../src/shared/clock';
 import { USER_SESSIONS_VIEW } from './user-sessions.table';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../src/shared/uuid';
 
 /** Sessions of a user that have neither ended nor expired, as far as the projection has seen. */
 export class PgUserSessionsIndex implements UserSessionsIndex {
@@ -16,7 +15,7 @@ export class PgUserSessionsIndex implements UserSessionsIndex {
   ) {}
 
   async liveSessionIds(userId: string): Promise<string[]> {
-    if (!UUID.test(userId)) return [];
+    if (!isUuid(userId)) return [];
     const rows: { session_id: string }[] = await this.db.knex(this.view)
         .select('session_id')
         .where({ user_id: userId, ended: false })

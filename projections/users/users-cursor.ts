@@ -1,4 +1,6 @@
+import { isRole } from '../../src/features/users/domain/user-events';
 import { ValidationError } from '../../src/shared/errors';
+import { isLowerCaseUuid } from '../../src/shared/uuid';
 
 export type SortingOrder = 'ASC' | 'DESC';
 export type SortKey = string | boolean;
@@ -18,14 +20,11 @@ export class InvalidCursorError extends ValidationError {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ROLES: readonly unknown[] = ['super_admin', 'admin', 'user'];
-
 const KEY_IS_VALID: Record<string, (key: unknown, id: string) => boolean> = {
   id: (key, id) => key === id,
   // PostgreSQL text cannot hold NUL, so no row ever has such a key; refusing it keeps a forged cursor a 400.
   username: (key) => typeof key === 'string' && key.length <= 256 && !key.includes('\u0000'),
-  role: (key) => ROLES.includes(key),
+  role: (key) => isRole(key),
   is_active: (key) => typeof key === 'boolean',
 };
 
@@ -70,6 +69,6 @@ function parse(raw: string): CursorPayload {
   const { f, o, k, i } = payload as CursorPayload;
   const validKey = typeof f === 'string' && Object.hasOwn(KEY_IS_VALID, f) ? KEY_IS_VALID[f] : undefined;
   if (validKey === undefined || (o !== 'ASC' && o !== 'DESC')) throw garbled;
-  if (typeof i !== 'string' || !UUID.test(i) || !validKey(k, i)) throw garbled;
+  if (!isLowerCaseUuid(i) || !validKey(k, i)) throw garbled;
   return { f, o, k, i };
 }

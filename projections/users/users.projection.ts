@@ -3,9 +3,8 @@ import type { ProjectionDefinition } from '../projection';
 import { rowProjection } from '../row-projection';
 import { evolveUserRow, USER_LIST_EVENT_TYPES, userIdOf } from './users.projector';
 import { USERS, usersTable } from './users.table';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ROLES: readonly unknown[] = ['super_admin', 'admin', 'user'];
+import { isRole } from '../../src/features/users/domain/user-events';
+import { isUuid } from '../../src/shared/uuid';
 
 /**
  * The row an event is about. An event of the list whose values the table cannot hold (an id
@@ -15,11 +14,11 @@ const ROLES: readonly unknown[] = ['super_admin', 'admin', 'user'];
 function keyOf(event: RecordedEvent): string | undefined {
   const id = userIdOf(event);
   if (id === undefined) return undefined;
-  if (typeof id !== 'string' || !UUID.test(id)) throw new Error(`${event.type} names no user id the users table can hold: ${JSON.stringify(id)}`);
+  if (!isUuid(id)) throw new Error(`${event.type} names no user id the users table can hold: ${JSON.stringify(id)}`);
   if (event.type === 'UserCreated') {
     const { username, role } = event.data as { username?: unknown; role?: unknown };
     if (typeof username !== 'string') throw new Error(`UserCreated has no username: ${JSON.stringify(username)}`);
-    if (!ROLES.includes(role)) throw new Error(`UserCreated has a role the users table cannot hold: ${JSON.stringify(role)}`);
+    if (!isRole(role)) throw new Error(`UserCreated has a role the users table cannot hold: ${JSON.stringify(role)}`);
   }
   return id.toLowerCase();
 }

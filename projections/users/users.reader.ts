@@ -1,7 +1,6 @@
 import type { Database } from '../../src/shared/database/database';
 import type { Role } from '../../src/features/users/domain/roles';
-import { ValidationError } from '../../src/shared/errors';
-import type { UserDirectoryReader, UserListPage, UserListQuery } from '../../src/features/users/index';
+import { sortingFieldAmong, type UserDirectoryReader, type UserListPage, type UserListQuery } from '../../src/features/users/index';
 import { decodeCursor, encodeCursor } from './users-cursor';
 import type { SortKey } from './users-cursor';
 import { USERS_COUNT_VIEW, USERS_VIEW } from './users.table';
@@ -28,7 +27,8 @@ export class PgUserDirectoryReader implements UserDirectoryReader {
   constructor(private readonly db: Pick<Database, 'query'>) {}
 
   async list(query: UserListQuery): Promise<UserListPage> {
-    const field = sortableField(query.sortingField);
+    // The handler has checked the field before waiting for freshness; this narrows it for the SQL.
+    const field = sortingFieldAmong(SORTABLE_FIELDS, query.sortingField);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, field, query.sortingOrder);
     const direction = query.sortingOrder === 'DESC' ? 'desc' : 'asc';
     const limit = Math.max(1, Math.floor(query.limit));
@@ -54,11 +54,6 @@ export class PgUserDirectoryReader implements UserDirectoryReader {
       : null;
     return { users, total, nextCursor };
   }
-}
-
-function sortableField(field: string): SortableField {
-  if ((SORTABLE_FIELDS as readonly string[]).includes(field)) return field as SortableField;
-  throw new ValidationError('users.invalid_sorting_field', `Invalid sorting field: '${field}'`);
 }
 
 type Paging = 'first' | 'offset' | 'cursor';

@@ -6,6 +6,8 @@ type Parse = (raw: string) => unknown;
 
 const text: Parse = (raw) => raw;
 const number: Parse = (raw) => (raw.trim() === '' || Number.isNaN(Number(raw)) ? raw : Number(raw));
+/** A number, or nothing at all when the variable is set but empty (the key stays unset). */
+const optionalNumber: Parse = (raw) => (raw.trim() === '' ? undefined : number(raw));
 const boolean: Parse = (raw) => {
   const lowered = raw.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(lowered)) return true;
@@ -35,6 +37,7 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<readonly [variable: string, pa
   ['HASHER_WAIT_TIMEOUT_S', ['security', 'password', 'hasher_wait_timeout_s'], number],
   ['PROJECTIONS_IN_PROCESS', ['projections', 'run_in_process'], boolean],
   ['READ_YOUR_WRITES_WAIT_MS', ['projections', 'read_your_writes_wait_ms'], number],
+  ['PROJECTOR_HEALTH_PORT', ['projections', 'projector_health_port'], optionalNumber],
   ['METRICS_ENABLED', ['metrics', 'enabled'], boolean],
   ['BOOTSTRAP_SUPER_ADMIN_USERNAME', ['bootstrap', 'super_admin_username'], text],
   ['BOOTSTRAP_SUPER_ADMIN_PASSWORD', ['bootstrap', 'super_admin_password'], text],

@@ -60,7 +60,9 @@ export function loadSettings(
   for (const [variable, keyPath, parse] of ENVIRONMENT_OVERRIDES) {
     const value = env[variable];
     if (value === undefined) continue;
-    setPath(raw, keyPath, parse(value));
+    const parsed = parse(value);
+    if (parsed === undefined) continue;
+    setPath(raw, keyPath, parsed);
     sources.set(keyPath.join('.'), { variable });
   }
 
@@ -167,6 +169,7 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
     projections: {
       runInProcess: section(raw, 'projections').run_in_process as boolean,
       readYourWritesWaitMs: (section(raw, 'projections').read_your_writes_wait_ms as number | undefined) ?? DEFAULT_READ_YOUR_WRITES_WAIT_MS,
+      projectorHealthPort: section(raw, 'projections').projector_health_port as number | undefined,
     },
     metrics: { enabled: (section(raw, 'metrics').enabled as boolean | undefined) ?? true },
     bootstrap: {

@@ -98,7 +98,7 @@ export const settingsSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['run_in_process'],
-      properties: { run_in_process: { type: 'boolean' }, read_your_writes_wait_ms: { type: 'integer', minimum: 0 } },
+      properties: { run_in_process: { type: 'boolean' }, read_your_writes_wait_ms: { type: 'integer', minimum: 0 }, projector_health_port: port },
     },
     metrics: {
       type: 'object',

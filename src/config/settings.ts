@@ -32,8 +32,11 @@ export interface Settings {
     readonly hasherMaxConcurrency: number;
     readonly hasherWaitTimeoutS: number;
   };
-  /** `readYourWritesWaitMs`: the longest a query waits for a read model to reach `min_position`. */
-  readonly projections: { readonly runInProcess: boolean; readonly readYourWritesWaitMs: number };
+  /**
+   * `readYourWritesWaitMs`: the longest a query waits for a read model to reach `min_position`.
+   * `projectorHealthPort`: where `npm run projector` serves GET /health (and /metrics); none when unset.
+   */
+  readonly projections: { readonly runInProcess: boolean; readonly readYourWritesWaitMs: number; readonly projectorHealthPort?: number | undefined };
   /** `enabled`: serve `GET /metrics` (Prometheus text) on the API and the projector's health port. */
   readonly metrics: { readonly enabled: boolean };
   readonly bootstrap: { readonly superAdminUsername: string; readonly superAdminPassword: string };

@@ -60,6 +60,13 @@ describe('the service on EventStoreDB, as processes', function () {
     expect(script.output()).to.include('create-super-admin: EventStoreDB is unavailable').and.not.include('    at ');
   });
 
+  it('refuses to start the projector when EventStoreDB cannot be reached, in one line', async () => {
+    const nobody = `esdb://127.0.0.1:${await freePort()}?tls=false`;
+    const projector = runTs('src/projector-main.ts', [], { APP_ENV: 'test', ...storeEnv(nobody) });
+    expect(await projector.exited).to.equal(1);
+    expect(projector.output()).to.include('userledger projector failed to start: EventStoreDB is unavailable').and.not.include('    at ');
+  });
+
   it('runs from the README\'s two commands; the super-admin script writes to the same store', async () => {
     const double = await startDoubleProcess();
     running.push(double);
@@ -100,6 +107,21 @@ describe('the service on EventStoreDB, as processes', function () {
     const refused = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', ...storeEnv(second.connectionString) });
     expect(await refused.exited).to.equal(1);
     expect(refused.output()).to.include('built from another event log').and.include('fresh database');
+  });
+
+  it('refuses to run the super-admin script when the read tables were folded from another log, in one line', async () => {
+    const first = await startDoubleProcess();
+    running.push(first);
+    const service = await startServiceProcess(storeEnv(first.connectionString));
+    running.push(service);
+    expect(await stop(service)).to.equal(0);
+    expect(await stop(first)).to.equal(0);
+
+    const second = await startDoubleProcess();
+    running.push(second);
+    const script = runTs('scripts/create-super-admin.ts', ['--username', 'script.root'], { APP_ENV: 'test', SUPER_ADMIN_PASSWORD: 'root-password', ...storeEnv(second.connectionString) });
+    expect(await script.exited).to.equal(1);
+    expect(script.output()).to.include('create-super-admin: The read tables in this database were built from another event log').and.not.include('    at ');
   });
 
   it('serves the list from a projector process when the API runs without one', async () => {

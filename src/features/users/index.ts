@@ -47,6 +47,7 @@ export { PASSWORD_HASHER, type PasswordHasher } from './application/ports/passwo
 export { ID_GENERATOR, type IdGenerator } from './application/ports/id-generator';
 export {
   USER_DIRECTORY_READER,
+  sortingFieldAmong,
   type UserDirectoryReader,
   type UserListQuery,
   type UserListItem,

@@ -3,9 +3,10 @@
  * what pydantic (and the Rust `uuid` crate under it) accepts and word their failures the same
  * way, so that a 422 body matches the original's byte for byte.
  */
+import { isUuid } from '../../shared/uuid';
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const HYPHENATED = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const SIMPLE = /^[0-9a-fA-F]{32}$/;
 const URN_PREFIX = 'urn:uuid:';
 const GROUP_LENGTHS = [8, 4, 4, 4, 12] as const;
@@ -19,7 +20,7 @@ export function parseUuid(input: string): Parsed<string> {
   } else if (input.length === 36) body = input;
   else if (input.length === 38 && input.startsWith('{') && input.endsWith('}')) body = input.slice(1, -1);
   else if (input.length === 45 && input.startsWith(URN_PREFIX)) body = input.slice(URN_PREFIX.length);
-  if (body !== undefined && HYPHENATED.test(body)) return { ok: true, value: body.toLowerCase() };
+  if (body !== undefined && isUuid(body)) return { ok: true, value: body.toLowerCase() };
   return { ok: false, error: describeUuidError(input) };
 }
 

@@ -1,10 +1,9 @@
 import type { EventData } from './event-store';
 import { AppendTooLargeError } from './event-store';
+import { isUuid } from '../uuid';
 
 /** EventStoreDB's default MaxAppendSize (rule 12), counting type, data and metadata. */
 export const DEFAULT_MAX_APPEND_SIZE_BYTES = 1_048_576;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Rejects batches that no adapter can store faithfully: empty ones, ids that are not UUIDs or
@@ -16,7 +15,7 @@ export function validateAppend(streamName: string, events: readonly EventData[],
   const ids = new Set<string>();
   let size = 0;
   for (const event of events) {
-    if (!UUID.test(event.id)) throw new TypeError(`Event id '${event.id}' is not a UUID.`);
+    if (!isUuid(event.id)) throw new TypeError(`Event id '${event.id}' is not a UUID.`);
     const id = event.id.toLowerCase();
     if (ids.has(id)) throw new TypeError(`Event id '${event.id}' appears twice in one append.`);
     ids.add(id);

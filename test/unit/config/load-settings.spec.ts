@@ -91,6 +91,14 @@ describe('loadSettings', () => {
     expectConfigError(() => loadSettings({ METRICS_ENABLED: 'maybe' }), 'metrics.enabled');
   });
 
+  it('takes the projector health port from PROJECTOR_HEALTH_PORT, unset when absent or empty', () => {
+    expect(loadSettings({}).settings.projections.projectorHealthPort).to.equal(undefined);
+    expect(loadSettings({ PROJECTOR_HEALTH_PORT: '' }).settings.projections.projectorHealthPort).to.equal(undefined);
+    expect(loadSettings({ PROJECTOR_HEALTH_PORT: '9100' }).settings.projections.projectorHealthPort).to.equal(9100);
+    expectConfigError(() => loadSettings({ PROJECTOR_HEALTH_PORT: 'ninety' }), 'projections.projector_health_port');
+    expectConfigError(() => loadSettings({ PROJECTOR_HEALTH_PORT: '70000' }), 'projections.projector_health_port');
+  });
+
   it('rejects an unknown APP_ENV', () => {
     expectConfigError(() => loadSettings({ APP_ENV: 'staging' }), 'APP_ENV');
   });

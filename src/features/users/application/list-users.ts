@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import { assertAdministrator } from '../domain/decide';
-import { InvalidSortingFieldError } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { READ_MODEL_FRESHNESS, type ReadModelFreshness } from './ports/read-model-freshness';
 import {
+  sortingFieldAmong,
   USER_DIRECTORY_READER,
   type UserDirectoryReader,
   type UserListPage,
@@ -30,7 +30,7 @@ export class ListUsersHandler {
   async execute(input: { actor: Actor; minPosition?: bigint } & UserListQuery): Promise<FreshUserListPage> {
     const { actor, minPosition, ...query } = input;
     assertAdministrator(actor);
-    if (!this.reader.sortableFields.includes(query.sortingField)) throw new InvalidSortingFieldError(query.sortingField);
+    sortingFieldAmong(this.reader.sortableFields, query.sortingField);
     const fresh = minPosition === undefined || (await this.freshness.waitUntilPassed(minPosition, READ_YOUR_WRITES_WAIT_MS));
     const page = await this.reader.list(query);
     return { ...page, stale: !fresh };

@@ -42,5 +42,5 @@ export function isChangeableRole(role: Role): boolean {
 }
 
 export function isRole(value: unknown): value is Role {
-  return value === 'user' || value === 'admin' || value === 'super_admin';
+  return (ROLES as readonly unknown[]).includes(value);
 }

@@ -1,6 +1,9 @@
 import type { DomainEvent } from '../../../shared/decider';
 import type { Role } from './roles';
 
+/** The roles a UserCreated may carry, for readers of the events outside the feature (projections). */
+export { ROLES, isRole } from './roles';
+
 /** Events of a `user-<uuid>` stream. Data is plain JSON: ids and times as strings. */
 export type UserCreated = DomainEvent<
   'UserCreated',
