@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
-import type { ProcessMetrics } from '../metrics/process-metrics';
 import type { Clock } from '../shared/clock';
 import { PROJECT_ROOT } from '../shared/project-root';
 import { mountDocs } from './docs';
@@ -12,7 +11,7 @@ import { sendJson } from './json-response';
 import { buildOpenApiDocument, type ApiInfo } from './openapi';
 import { requestContext } from './request-context';
 import type { Authenticate, AuthenticatedCaller, RouteDefinition } from './route-definition';
-import { labelRoute, requestMetrics } from './request-metrics';
+import { labelRoute, requestMetrics, type ServedMetrics } from './request-metrics';
 import { mountRoutes } from './route-runner';
 import type { CookieSettings } from './session-cookie';
 
@@ -34,7 +33,7 @@ export interface AppDependencies<C extends AuthenticatedCaller> {
   /** The projections' status document behind `GET /api/v1/health/projections` (as `projections status --json` prints it). */
   projectionStatus?: () => Promise<unknown>;
   /** Served at `GET /metrics`, with the requests' durations added; no metrics and no route without it. */
-  metrics?: ProcessMetrics;
+  metrics?: ServedMetrics;
   /** Defaults to this package's name and version. */
   apiInfo?: ApiInfo;
 }

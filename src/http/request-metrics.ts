@@ -1,5 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { Histogram, type Registry } from 'prom-client';
+
+/** What the kit needs of a process's metrics: the registry its request histogram joins, and the scrape. */
+export interface ServedMetrics {
+  readonly registry: Registry;
+  send(response: ServerResponse): Promise<void>;
+}
 
 /** The `route` label of a request that no route took (404s, 405s, trailing-slash redirects). */
 export const UNMATCHED_ROUTE = 'unmatched';
