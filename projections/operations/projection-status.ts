@@ -1,7 +1,7 @@
 import type { Database } from '../../src/shared/database/database';
-import type { EventStore, GlobalPosition } from '../../src/shared/event-store/event-store';
+import type { EventFilter, EventStore, GlobalPosition } from '../../src/shared/event-store/event-store';
 import { CheckpointStore, type CheckpointRow, type StoppedEvent } from '../checkpoint-store';
-import { REACTIONS, projectionCatalog } from '../catalog';
+import { REACTION_FILTERS, REACTIONS, projectionCatalog } from '../catalog';
 import { versionTable } from '../projection';
 import { ProjectionVersions } from '../projection-versions';
 
@@ -67,13 +67,13 @@ export async function readProjectionStatus(db: Database, eventStore: EventStore,
             version: building,
             table: versionTable(definition.name, building),
             checkpoint: buildRow?.position?.toString() ?? null,
-            lag: await lagOf(eventStore, buildRow?.position, now),
+            lag: await lagOf(eventStore, buildRow?.position, now, definition.filter),
             lease: leaseOf(buildRow),
           };
-    statuses.push(await statusOf(eventStore, now, { name: definition.name, kind: 'projection', version, table, row, rebuild }));
+    statuses.push(await statusOf(eventStore, now, { name: definition.name, kind: 'projection', version, table, row, rebuild }, definition.filter));
   }
   for (const name of REACTIONS) {
-    statuses.push(await statusOf(eventStore, now, { name, kind: 'reaction', version: null, table: null, row: rows.get(name), rebuild: null }));
+    statuses.push(await statusOf(eventStore, now, { name, kind: 'reaction', version: null, table: null, row: rows.get(name), rebuild: null }, REACTION_FILTERS[name]));
   }
   return statuses;
 }
@@ -82,9 +82,10 @@ async function statusOf(
   eventStore: EventStore,
   now: Date,
   entry: Pick<ProjectionStatus, 'name' | 'kind' | 'version' | 'table' | 'rebuild'> & { row: CheckpointRow | undefined },
+  filter: EventFilter | undefined,
 ): Promise<ProjectionStatus> {
   const { row, rebuild, ...identity } = entry;
-  const lag = await lagOf(eventStore, row?.position, now);
+  const lag = await lagOf(eventStore, row?.position, now, filter);
   const lease = leaseOf(row);
   const [state, reason] = stateOf(row, lease, lag, rebuild !== null);
   return {
@@ -116,9 +117,13 @@ function leaseOf(row: CheckpointRow | undefined): LeaseStatus {
   };
 }
 
-/** Reads what lies after the checkpoint, up to the bound: every store answers this in O(bound). */
-export async function lagOf(eventStore: EventStore, position: GlobalPosition | undefined, now: Date): Promise<Lag> {
-  const page = await eventStore.readAll({ ...(position === undefined ? {} : { after: position }), maxCount: LAG_COUNT_LIMIT });
+/**
+ * Reads what lies after the checkpoint, up to the bound, of the events the projection reads:
+ * others after it are no work left (a filtered EventStoreDB subscription moves the checkpoint
+ * over them only now and then). Every store answers this in O(bound).
+ */
+export async function lagOf(eventStore: EventStore, position: GlobalPosition | undefined, now: Date, filter?: EventFilter): Promise<Lag> {
+  const page = await eventStore.readAll({ ...(position === undefined ? {} : { after: position }), maxCount: LAG_COUNT_LIMIT, ...(filter === undefined ? {} : { filter }) });
   const oldest = page.events[0];
   return {
     events: page.events.length,
