@@ -45,6 +45,7 @@ const json = { 'content-type': 'application/json' };
 export class Deployment {
   private readonly processes: ServiceProcess[] = [];
   private sql: Client | undefined;
+  private readonly connections: Client[] = [];
   private store: { db: Database; eventStore: EventStore } | undefined;
 
   private constructor(
@@ -111,6 +112,14 @@ export class Deployment {
     return (await this.sql.query<R>(text, values)).rows;
   }
 
+  /** A database session of its own, e.g. to hold a lock in a transaction; closed with the deployment. */
+  async connection(): Promise<Client> {
+    const client = new Client({ connectionString: this.database.url });
+    await client.connect();
+    this.connections.push(client);
+    return client;
+  }
+
   /**
    * Appends `count` users' UserCreated events straight to the event log (as many sign-ups
    * would have), each in a stream of its own; they cannot log in. Returns their usernames.
@@ -154,6 +163,7 @@ export class Deployment {
         await process.exited;
       }
     }
+    for (const client of this.connections.splice(0)) await client.end();
     await this.sql?.end();
     if (this.store !== undefined) {
       await this.store.eventStore.close();
@@ -205,7 +215,7 @@ export async function createUser(service: RunningService, username: string): Pro
 }
 
 /** Polls `probe` until it returns something other than undefined. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
