@@ -160,7 +160,6 @@ function projectionsRebuildSuite(kind: StoreKind): void {
       // Each user's event folded once: by the stopped run or by the resumed one.
       expect(foldedBefore + eventsFolded(resumed.stdout)).to.equal(SEEDED + 2);
       expect(difference(await allUsernames(service), expected)).to.deep.equal(same);
-      expect((await deployment.run(['verify', 'users'])).code).to.equal(0);
     });
 
     it('resumes after the rebuild process is killed (SIGKILL)', async () => {
@@ -179,7 +178,6 @@ function projectionsRebuildSuite(kind: StoreKind): void {
       expect(foldedAfter).to.be.greaterThan(0).and.lessThan(SEEDED);
       expect(difference(await allUsernames(service), expected)).to.deep.equal(same);
       expect(await deployment.tableExists('users_v1')).to.equal(false);
-      expect((await deployment.run(['verify', 'users'])).code).to.equal(0);
     });
   });
 }
