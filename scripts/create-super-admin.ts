@@ -10,7 +10,7 @@ import { ConfigError, loadSettings } from '../src/config/load-settings';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/create-logger';
 import { BootstrapSuperAdminHandler } from '../src/features/users';
-import { eventStoreFor, openConfiguredDatabase } from '../src/service';
+import { eventStoreFor, openConfiguredDatabase } from '../src/configured-stores';
 import { systemClock } from '../src/shared/clock';
 import { AppError } from '../src/shared/errors';
 import { EventStoreUnavailableError } from '../src/shared/event-store/event-store';

@@ -17,7 +17,7 @@ import { ProjectionVersions } from '../../projections/projection-versions';
 import { checkReadModelsLog } from '../../projections/read-model-source';
 import { loadSettings } from '../../src/config/load-settings';
 import { createLogger } from '../../src/create-logger';
-import { eventStoreFor, openConfiguredDatabase } from '../../src/service';
+import { eventStoreFor, openConfiguredDatabase } from '../../src/configured-stores';
 import type { Database } from '../../src/shared/database';
 import type { EventStore } from '../../src/shared/event-store/event-store';
 import { formatStatus, formatVerify } from './format';
