@@ -1,5 +1,6 @@
 import type { ProjectionDefinition } from './projection';
-import { END_SESSIONS_ON_USER_DEACTIVATED } from './user-sessions/end-sessions-processor';
+import type { EventFilter } from '../src/shared/event-store/event-store';
+import { END_SESSIONS_FILTER, END_SESSIONS_ON_USER_DEACTIVATED } from './user-sessions/end-sessions-processor';
 import { userSessionsProjection } from './user-sessions/user-sessions.projection';
 import { usersProjection } from './users/users.projection';
 
@@ -10,3 +11,6 @@ export function projectionCatalog(): readonly ProjectionDefinition[] {
 
 /** Every reaction (a checkpoint and side effects, no table), by name. */
 export const REACTIONS: readonly string[] = [END_SESSIONS_ON_USER_DEACTIVATED];
+
+/** The events each reaction reads: its lag counts only those. */
+export const REACTION_FILTERS: Readonly<Record<string, EventFilter>> = { [END_SESSIONS_ON_USER_DEACTIVATED]: END_SESSIONS_FILTER };

@@ -35,7 +35,10 @@ export interface ReadTable {
   truncate(trx: Knex.Transaction, table: string): Promise<void>;
   /**
    * The views, named after the projection, that expose its live version to readers, as
-   * `CREATE OR REPLACE VIEW` statements (`users` and `users_count` for the users list).
+   * `CREATE OR REPLACE VIEW` statements (`users` and `users_count` for the users list). A switch
+   * replaces them in this order, each replacement locking its view until the switch commits:
+   * it must be the order in which a reader's statement meets them, or a reader holding the
+   * second while it waits for the first deadlocks with the switch (one of the two then fails).
    */
   views(name: string, table: string): readonly string[];
   /** What `verify` compares: the key column and the other columns (compared as text). */

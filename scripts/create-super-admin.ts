@@ -10,8 +10,8 @@ import { loadSettings } from '../src/config/load-settings';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/create-logger';
 import { BootstrapSuperAdminHandler } from '../src/features/users';
+import { openInfrastructure } from '../src/infrastructure';
 import { describeFailure } from '../src/process-lifecycle';
-import { openInfrastructure } from '../src/service';
 import { systemClock } from '../src/shared/clock';
 import { readHiddenLine } from './support/read-hidden-line';
 

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from '../src/config/load-settings';
-import { dataDirOf } from '../src/service';
+import { dataDirOf } from '../src/configured-stores';
 import { EmbeddedPostgresStartError, embeddedDatabaseUrl } from '../src/shared/database';
 
 function main(): void {

@@ -1,9 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
-import { claimReadModelsForLog } from '../projections';
 import { readProjectionStatus } from '../projections/operations/projection-status';
 import type { ProjectionWorker } from '../projections/worker';
 import type { Settings } from './config/settings';
@@ -14,14 +12,13 @@ import { createApp } from './http/app';
 import { answerClientErrorsWithJson } from './http/client-error';
 import type { Resolve } from './http/route-definition';
 import { readinessProblems } from './readiness';
-import { withProcessMetrics } from './metrics/process-metrics';
 import { systemClock, type Clock } from './shared/clock';
-import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
-import type { EventStore } from './shared/event-store/event-store';
-import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
-import { PgEventStore } from './shared/event-store/pg/pg-event-store';
+import type { Database } from './shared/database';
+import { openInfrastructure } from './infrastructure';
 import type { Logger } from './shared/logger';
-import { PROJECT_ROOT } from './shared/project-root';
+
+export { dataDirOf, eventStoreFor, openConfiguredDatabase } from './configured-stores';
+export { openInfrastructure } from './infrastructure';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8000. */
@@ -37,71 +34,6 @@ export interface ServiceOptions {
   readonly clock?: Clock;
   /** Interface to listen on; defaults to all interfaces. */
   readonly host?: string;
-}
-
-/** The data folder as configured, resolved against the repository so `npm start` works from anywhere. */
-export function dataDirOf(settings: Settings): string {
-  return path.resolve(PROJECT_ROOT, settings.database.dataDir);
-}
-
-/** Opens the database and the event store the settings name, with the schema migrated. */
-export async function openInfrastructure(
-  settings: Settings,
-  logger: Logger,
-  clock: Clock = systemClock,
-  options: { readonly attachToRunningService?: boolean } = {},
-): Promise<Infrastructure> {
-  const { database, ownsEmbeddedDatabase } = await openConfiguredDatabase(settings, logger, options);
-  const { eventStore, metrics } = withProcessMetrics(settings.metrics.enabled, database, eventStoreFor(settings, database, logger), logger);
-  if (settings.eventStore.kind === 'eventstoredb') {
-    // Credentials may sit in the connection string; the log shows where, never who.
-    logger.info({ eventStore: settings.eventStore.connectionString.replace(/\/\/[^@/]*@/, '//***@') }, 'events in EventStoreDB');
-  }
-  try {
-    await claimReadModelsForLog(database, eventStore, settings.eventStore.kind, clock.now());
-  } catch (error) {
-    await eventStore.close();
-    await database.close();
-    throw error;
-  }
-  return { settings, logger, database, eventStore, clock, ownsEmbeddedDatabase, ...(metrics ? { metrics } : {}) };
-}
-
-/**
- * The configured database, migrated: a server's database is created when missing, the embedded
- * one is started. A second process (the projector, a script beside `npm start`) attaches to the
- * embedded server that a running service owns instead of starting it.
- */
-export async function openConfiguredDatabase(
-  settings: Settings,
-  logger: Logger,
-  options: { readonly attachToRunningService?: boolean } = {},
-): Promise<{ database: Database; ownsEmbeddedDatabase: boolean }> {
-  const databaseSettings = { ...settings.database, dataDir: dataDirOf(settings) };
-  const target = options.attachToRunningService === true ? resolveDatabaseTarget(databaseSettings) : databaseTargetOf(databaseSettings);
-  if (target.kind === 'server') await ensureServerDatabase(target.url);
-  const database = await openDatabase(target, {
-    logger: { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
-    log: (message) => logger.info(message),
-  });
-  try {
-    const applied = await migrateToLatest(database);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  logger.info({ database: database.location }, 'database ready');
-  return { database, ownsEmbeddedDatabase: target.kind === 'embedded' };
-}
-
-/** The event store the settings name: the database's own tables, or EventStoreDB over gRPC. */
-export function eventStoreFor(settings: Settings, database: Database, logger: Logger): EventStore {
-  if (settings.eventStore.kind === 'postgres') return new PgEventStore(database);
-  return EventStoreDbEventStore.fromConnectionString(settings.eventStore.connectionString, {
-    onSubscriptionDropped: (error, resumeAfter) =>
-      logger.warn({ err: error, resumeAfter: resumeAfter?.toString() }, 'EventStoreDB subscription dropped; resubscribing'),
-  });
 }
 
 /** Starts everything `npm start` runs: HTTP API, in-process projector, super-admin bootstrap. */

@@ -1,7 +1,7 @@
 import type { Database } from '../../src/shared/database/database';
-import type { EventStore, GlobalPosition, RecordedEvent } from '../../src/shared/event-store/event-store';
+import type { EventFilter, EventStore, GlobalPosition, RecordedEvent } from '../../src/shared/event-store/event-store';
 import { CheckpointStore, type CheckpointRow, type StoppedEvent } from '../checkpoint-store';
-import { REACTIONS, projectionCatalog } from '../catalog';
+import { REACTION_FILTERS, REACTIONS, projectionCatalog } from '../catalog';
 import { versionTable } from '../projection';
 import { ProjectionVersions } from '../projection-versions';
 
@@ -42,6 +42,8 @@ export interface ProjectionStatus {
 
 /** Lag is counted by reading the events after a checkpoint, up to this many. */
 export const LAG_COUNT_LIMIT = 10_000;
+/** And by reading at most this many pages (each a bounded window of the log). */
+const LAG_PAGE_LIMIT = 20;
 /** Older unprojected events than this make a projection "catching up" rather than running. */
 const CATCHING_UP_AFTER_S = 5;
 
@@ -67,13 +69,13 @@ export async function readProjectionStatus(db: Database, eventStore: EventStore,
             version: building,
             table: versionTable(definition.name, building),
             checkpoint: buildRow?.position?.toString() ?? null,
-            lag: await lagOf(eventStore, buildRow?.position, now),
+            lag: await lagOf(eventStore, buildRow?.position, now, definition.filter),
             lease: leaseOf(buildRow),
           };
-    statuses.push(await statusOf(eventStore, now, { name: definition.name, kind: 'projection', version, table, row, rebuild }));
+    statuses.push(await statusOf(eventStore, now, { name: definition.name, kind: 'projection', version, table, row, rebuild }, definition.filter));
   }
   for (const name of REACTIONS) {
-    statuses.push(await statusOf(eventStore, now, { name, kind: 'reaction', version: null, table: null, row: rows.get(name), rebuild: null }));
+    statuses.push(await statusOf(eventStore, now, { name, kind: 'reaction', version: null, table: null, row: rows.get(name), rebuild: null }, REACTION_FILTERS[name]));
   }
   return statuses;
 }
@@ -82,9 +84,10 @@ async function statusOf(
   eventStore: EventStore,
   now: Date,
   entry: Pick<ProjectionStatus, 'name' | 'kind' | 'version' | 'table' | 'rebuild'> & { row: CheckpointRow | undefined },
+  filter: EventFilter | undefined,
 ): Promise<ProjectionStatus> {
   const { row, rebuild, ...identity } = entry;
-  const lag = await lagOf(eventStore, row?.position, now);
+  const lag = await lagOf(eventStore, row?.position, now, filter);
   const lease = leaseOf(row);
   const [state, reason] = stateOf(row, lease, lag, rebuild !== null);
   return {
@@ -117,20 +120,27 @@ function leaseOf(row: CheckpointRow | undefined): LeaseStatus {
 }
 
 /**
- * Counts what lies after the checkpoint, up to the bound, page after page (a store may answer
- * a page short of its maxCount without being at the end): O(bound) on every store.
+ * Counts what lies after the checkpoint, up to the bound, of the events the projection reads
+ * (others after it are no work left: a filtered EventStoreDB subscription moves the checkpoint
+ * over them only now and then), page after page (a store may answer a page short of its
+ * maxCount without being at the end): O(bound) on every store.
  */
-export async function lagOf(eventStore: EventStore, position: GlobalPosition | undefined, now: Date): Promise<Lag> {
+export async function lagOf(eventStore: EventStore, position: GlobalPosition | undefined, now: Date, filter?: EventFilter): Promise<Lag> {
   let after = position;
   let events = 0;
   let oldest: RecordedEvent | undefined;
   let atLeast = false;
-  for (;;) {
-    const page = await eventStore.readAll({ ...(after === undefined ? {} : { after }), maxCount: LAG_COUNT_LIMIT - events });
+  for (let pages = 1; ; pages++) {
+    const page = await eventStore.readAll({
+      ...(after === undefined ? {} : { after }),
+      maxCount: LAG_COUNT_LIMIT - events,
+      ...(filter === undefined ? {} : { filter }),
+    });
     oldest ??= page.events[0];
     events += page.events.length;
     if (page.isEnd || page.lastPosition === undefined) break;
-    if (events >= LAG_COUNT_LIMIT) {
+    // A rare filter far behind would otherwise scan the rest of the log: a bounded number of pages.
+    if (events >= LAG_COUNT_LIMIT || pages >= LAG_PAGE_LIMIT) {
       atLeast = true;
       break;
     }

@@ -1,8 +1,12 @@
 import type { EndSessionsOnUserDeactivated } from '../../src/features/sessions/index';
+import type { EventFilter } from '../../src/shared/event-store/event-store';
 import type { Processor } from '../projection';
 import { USER_SESSIONS } from './user-sessions.table';
 
 export const END_SESSIONS_ON_USER_DEACTIVATED = 'end-sessions-on-user-deactivated';
+
+/** The only events the reaction reads. */
+export const END_SESSIONS_FILTER: EventFilter = { eventTypePrefixes: ['UserDeactivated'] };
 
 export interface EndSessionsProcessorOptions {
   readonly name?: string;
@@ -20,7 +24,7 @@ export function endSessionsOnUserDeactivatedProcessor(
 ): Processor {
   return {
     name: options.name ?? END_SESSIONS_ON_USER_DEACTIVATED,
-    filter: { eventTypePrefixes: ['UserDeactivated'] },
+    filter: END_SESSIONS_FILTER,
     waitFor: [options.sessionsProjection ?? USER_SESSIONS],
     handle: (event) => reaction.handle(event),
   };

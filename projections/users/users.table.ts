@@ -61,9 +61,10 @@ export const usersTable: RowTable<UserRow> = {
     await trx.raw('UPDATE read_model_counts SET value = 0 WHERE name = ?', [table]);
   },
 
+  // The count first: the list's statement (users.reader.ts) reads `users_count`, then `users`.
   views: (name, table) => [
-    `CREATE OR REPLACE VIEW ${name} AS SELECT id, username, role, is_active, last_revision FROM ${table}`,
     `CREATE OR REPLACE VIEW ${name}_count AS SELECT value FROM read_model_counts WHERE name = '${table}'`,
+    `CREATE OR REPLACE VIEW ${name} AS SELECT id, username, role, is_active, last_revision FROM ${table}`,
   ],
 
   async load(trx, table, ids) {

@@ -17,7 +17,7 @@ import { ProjectionVersions } from '../../projections/projection-versions';
 import { checkReadModelsLog } from '../../projections/read-model-source';
 import { loadSettings } from '../../src/config/load-settings';
 import { createLogger } from '../../src/create-logger';
-import { eventStoreFor, openConfiguredDatabase } from '../../src/service';
+import { eventStoreFor, openConfiguredDatabase } from '../../src/configured-stores';
 import type { Database } from '../../src/shared/database';
 import type { EventStore } from '../../src/shared/event-store/event-store';
 import { formatStatus, formatVerify } from './format';
@@ -65,6 +65,11 @@ async function checkpointNamed(db: Database, name: string): Promise<string> {
 
 function unknownName(name: string): UsageError {
   return new UsageError(`Unknown projection or reaction '${name}': one of ${[...projectionCatalog().map((d) => d.name), ...REACTIONS].join(', ')}.`);
+}
+
+function positiveCount(option: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} takes a whole number of at least 1, not '${value}'.`);
+  return Number(value);
 }
 
 /** Aborts on the first Ctrl-C or SIGTERM (the work stops at its next batch); a second one exits at once. */
@@ -116,8 +121,10 @@ function program(): Command {
     .description('build the next version beside the live one from the start of the log, then switch the readers to it')
     .argument('<name>', 'the projection')
     .option('--keep-old', 'keep the replaced version\'s table')
-    .action(async (name: string, options: { keepOld?: boolean }) => {
+    .option('--batch-size <events>', 'events per transaction (2000): smaller batches stop sooner on Ctrl-C and hold locks for less time')
+    .action(async (name: string, options: { keepOld?: boolean; batchSize?: string }) => {
       const definition = projectionNamed(name);
+      const batchSize = options.batchSize === undefined ? undefined : positiveCount('--batch-size', options.batchSize);
       const signal = interruptible();
       await withStores(async ({ db, eventStore }) => {
         await checkReadModelsLog(db, eventStore);
@@ -125,6 +132,7 @@ function program(): Command {
         try {
           const result = await rebuildProjection(db, eventStore, definition, {
             keepOld: options.keepOld === true,
+            ...(batchSize === undefined ? {} : { batchSize }),
             signal,
             onProgress: (p) => progress.update(p.events, p.fraction, p.phase),
           });
