@@ -11,7 +11,7 @@ import { buildContainer, buildProjectionWorker, projectionPositions } from './co
 import { createLogger } from './create-logger';
 import { runProcess, type RunningProcess } from './process-lifecycle';
 import { serveProjectorHealth, type HealthRoutes } from './projector-health';
-import { openInfrastructure } from './service';
+import { openInfrastructure } from './infrastructure';
 import type { ProcessMetrics } from './metrics/process-metrics';
 
 async function main(): Promise<RunningProcess> {

@@ -121,7 +121,7 @@ function program(): Command {
     .description('build the next version beside the live one from the start of the log, then switch the readers to it')
     .argument('<name>', 'the projection')
     .option('--keep-old', 'keep the replaced version\'s table')
-    .option('--batch-size <events>', 'events per transaction (2000): smaller batches stop sooner on Ctrl-C and hold locks for less time')
+    .option('--batch-size <events>', 'events per transaction (10000): smaller batches stop sooner on Ctrl-C and hold locks for less time')
     .action(async (name: string, options: { keepOld?: boolean; batchSize?: string }) => {
       const definition = projectionNamed(name);
       const batchSize = options.batchSize === undefined ? undefined : positiveCount('--batch-size', options.batchSize);
