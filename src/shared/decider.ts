@@ -10,7 +10,6 @@ import type {
 import { WrongExpectedVersionError } from './event-store/event-store';
 import type { CommandContext } from './command-context';
 
-/** A domain event as a decider sees it: a tagged union member, with no storage details. */
 export interface DomainEvent<T extends string = string, D = unknown> {
   readonly type: T;
   readonly data: D;
@@ -104,7 +103,6 @@ export async function handle<State, Event extends DomainEvent>(
   }
 }
 
-/** `handle` with the decider's own `decide` for a command that needs nothing but the state. */
 export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   decider: Decider<State, Command, Event>,

@@ -24,21 +24,18 @@ export class AppError extends Error {
   }
 }
 
-/** A business rule or input rule was broken (400). */
 export class ValidationError extends AppError {
   constructor(code: string, message: string) {
     super('validation', code, message);
   }
 }
 
-/** No valid session (401). */
 export class UnauthenticatedError extends AppError {
   constructor(code: string, message: string) {
     super('unauthenticated', code, message);
   }
 }
 
-/** The caller may not do this (403). */
 export class ForbiddenError extends AppError {
   constructor(code: string, message: string) {
     super('forbidden', code, message);

@@ -1,9 +1,5 @@
 import type { Knex } from 'knex';
 
-/**
- * The one PostgreSQL handle of a process: a knex instance over a `pg` pool, on a server or on
- * the embedded server alike.
- */
 export interface Database {
   readonly knex: Knex;
   /** Where the database is, for logs: a URL with its password masked. */

@@ -2,7 +2,6 @@ import { Client } from 'pg';
 import { isConnectionError } from './connection-errors';
 import { maskPassword } from './mask-password';
 
-/** The database cannot be used at start; the message names it (password masked) and says why. */
 export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError';
 }

@@ -7,7 +7,6 @@ export interface KnexDatabaseOptions {
   readonly connection: Knex.PgConnectionConfig;
   readonly location: string;
   readonly poolMax: number;
-  /** Runs after knex is destroyed, e.g. to stop the embedded server this process owns. */
   readonly onClose?: () => Promise<void>;
   readonly logger?: DatabaseLogger;
 }
@@ -18,7 +17,6 @@ export interface DatabaseLogger {
   error(message: string): void;
 }
 
-/** How long a caller waits for a connection before the database counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
 export function knexDatabase(options: KnexDatabaseOptions): Database {

@@ -1,4 +1,3 @@
-/** A connection URL fit for a log line: the password replaced by `***`, the rest kept. */
 export function maskPassword(url: string): string {
   try {
     const parsed = new URL(url);

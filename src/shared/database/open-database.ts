@@ -12,9 +12,7 @@ export interface OpenDatabaseOptions {
   readonly log?: (message: string) => void;
 }
 
-/** Where to find PostgreSQL. */
 export type DatabaseTarget =
-  /** A PostgreSQL server, by URL. */
   | { readonly kind: 'server'; readonly url: string; readonly poolMax?: number }
   /** The embedded server in dataDir, started (and later stopped) by this process; port 0 = any free one. */
   | { readonly kind: 'embedded'; readonly dataDir: string; readonly port?: number; readonly poolMax?: number; readonly durable?: boolean }
@@ -32,7 +30,6 @@ export interface DatabaseSettings {
 
 const DEFAULT_POOL_MAX = 10;
 
-/** The target the service itself uses: the server when a URL is configured, else its own embedded server. */
 export function databaseTargetOf(settings: DatabaseSettings): DatabaseTarget {
   const poolMax = settings.poolMax ?? DEFAULT_POOL_MAX;
   if (settings.url !== undefined && settings.url !== '') return { kind: 'server', url: settings.url, poolMax };

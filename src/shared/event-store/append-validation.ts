@@ -28,7 +28,6 @@ function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? 'null');
 }
 
-/** A read's maxCount, when given, is a positive integer. */
 export function validateMaxCount(maxCount: number | undefined): void {
   if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 1)) {
     throw new RangeError(`maxCount must be a positive integer; got ${maxCount}.`);

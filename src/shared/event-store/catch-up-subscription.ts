@@ -18,7 +18,6 @@ export interface CatchUpOptions {
   readonly after?: GlobalPosition;
   readonly filter?: EventFilter;
   readonly batchSize: number;
-  /** Called when the subscription ends, so the store can forget it. */
   readonly onClose?: () => void;
 }
 

@@ -9,7 +9,6 @@
 export type StreamRevision = bigint;
 export type GlobalPosition = bigint;
 
-/** What the writer believes about the stream before its append. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | StreamRevision;
 
 /** Metadata every event carries, so that auditors can tell who, why and when. */
@@ -18,7 +17,6 @@ export interface EventMetadata {
   readonly actorId: string;
   /** The request's correlation id (X-Request-Id), shared by everything one request causes. */
   readonly correlationId: string;
-  /** Id of the command or event that caused this event. */
   readonly causationId: string;
   /** ISO-8601 time at which the command was decided. */
   readonly occurredAt: string;
@@ -46,9 +44,7 @@ export interface AppendOptions {
 }
 
 export interface AppendResult {
-  /** Revision of the last event now in the stream. */
   readonly nextRevision: StreamRevision;
-  /** Global position of the last appended event. */
   readonly position: GlobalPosition;
 }
 
@@ -59,7 +55,6 @@ export interface ReadStreamOptions {
   readonly maxCount?: number;
 }
 
-/** Server-side filter over the global log: a stream-name prefix list or an event-type prefix list. */
 export type EventFilter =
   | { readonly streamNamePrefixes: readonly string[] }
   | { readonly eventTypePrefixes: readonly string[] };
@@ -79,7 +74,6 @@ export interface ReadAllResult {
    * nothing was scanned.
    */
   readonly lastPosition: GlobalPosition | undefined;
-  /** True when the scan reached the readable end of the log. */
   readonly isEnd: boolean;
 }
 
@@ -122,7 +116,6 @@ export interface EventStore {
 
 export const EVENT_STORE = Symbol('EventStore');
 
-/** The stream's revision as the port reports it: the last event's, or 'no_stream'. */
 export type CurrentRevision = StreamRevision | 'no_stream';
 
 export class WrongExpectedVersionError extends Error {
@@ -144,7 +137,6 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
-/** The append is larger than the store accepts. */
 export class AppendTooLargeError extends Error {
   override readonly name = 'AppendTooLargeError';
   constructor(readonly streamName: string, readonly limitBytes: number) {

@@ -20,7 +20,6 @@ export interface EmbeddedClusterOptions {
   readonly log?: (message: string) => void;
 }
 
-/** How a client reaches the cluster's database. */
 export interface EmbeddedConnection {
   /** The socket's folder where there is one, else 127.0.0.1. */
   readonly host: string;
@@ -38,7 +37,6 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
-/** The embedded server could not be started; the message says why, with the server's own words. */
 export class EmbeddedPostgresStartError extends Error {
   override readonly name = 'EmbeddedPostgresStartError';
 }
@@ -122,7 +120,6 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   }
 }
 
-/** The data folder is private to the server's user: mode 0700, owned by it. */
 function prepareDataDir(dataDir: string, account: ServerAccount): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);

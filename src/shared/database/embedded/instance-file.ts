@@ -2,7 +2,6 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isAlive } from './postmaster-pid';
 
-/** How a process that owns the embedded database says where it serves, while it runs. */
 export interface EmbeddedInstance {
   /** The owning process (the service, or a script that started the database itself). */
   readonly pid: number;

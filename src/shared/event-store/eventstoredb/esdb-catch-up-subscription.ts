@@ -14,7 +14,6 @@ export interface EsdbSubscriptionOptions {
   /** Backoff between resubscriptions after a dropped connection: doubles from initial to max. */
   readonly retryInitialMs: number;
   readonly retryMaxMs: number;
-  /** Told about every dropped connection, with the position it resumes after. */
   readonly onDropped?: (error: unknown, resumeAfter: GlobalPosition | undefined) => void;
   readonly onClose?: () => void;
 }

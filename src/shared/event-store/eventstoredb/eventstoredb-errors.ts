@@ -17,7 +17,6 @@ import {
   WrongExpectedVersionError,
 } from '../event-store';
 
-/** gRPC status codes that say "the server could not be reached or did not answer in time". */
 const UNREACHABLE_GRPC_CODES = new Set([1 /* CANCELLED */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
 /**

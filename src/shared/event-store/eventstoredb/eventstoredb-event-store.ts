@@ -38,14 +38,12 @@ import { isSystemEvent, toEsdbPosition, toGlobalPosition, toRecordedEvent } from
 export interface EventStoreDbEventStoreOptions {
   /** Must match the server's MaxAppendSize, so an oversized batch is refused before it is sent. */
   readonly maxAppendSizeBytes?: number;
-  /** Records read per request while scanning `$all` for a filtered read. */
   readonly readAllChunkSize?: number;
   /** Records a filtered page scans at most (default DEFAULT_SCAN_WINDOW, or maxCount when larger). */
   readonly scanWindow?: number;
   readonly subscriptionHighWaterMark?: number;
   readonly resubscribeInitialMs?: number;
   readonly resubscribeMaxMs?: number;
-  /** Told when a subscription's connection drops and it resubscribes (for logging). */
   readonly onSubscriptionDropped?: (error: unknown, resumeAfter: GlobalPosition | undefined) => void;
 }
 

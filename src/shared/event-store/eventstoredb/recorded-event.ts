@@ -20,7 +20,6 @@ export function isSystemEvent(resolved: ResolvedEvent | AllStreamResolvedEvent):
   return event === undefined || event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
-/** The port's view of an event read back; undefined for a record that carries no event. */
 export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
   const event = resolved.event;
   if (event === undefined || event.position === undefined) return undefined;
