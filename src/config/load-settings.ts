@@ -14,10 +14,6 @@ const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 2_000;
 const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
 const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
 
-/**
- * Configuration that cannot be used; the message has one line per problem, naming the variable, the
- * key and where the value came from. The process should stop.
- */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -32,10 +28,6 @@ type Tree = Record<string, unknown>;
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(settingsSchema);
 
-/**
- * Reads config/<APP_ENV>/config.toml, deep-merges config/<APP_ENV>/.secrets.toml over it,
- * applies environment overrides, validates, and refuses development secrets in production.
- */
 export function loadSettings(
   env: NodeJS.ProcessEnv = process.env,
   configDir: string = env.CONFIG_DIR ?? DEFAULT_CONFIG_DIR,

@@ -10,13 +10,11 @@ import { settingsSchema } from './settings-schema';
  * the credentials of a URL).
  */
 
-/** Where a key's value came from: a file (as shown to the user) or an environment variable. */
 export type Source = { readonly file: string } | { readonly variable: string };
 
 export interface Origins {
   /** Dotted key of every value read, to where it came from (the last one that set it). */
   readonly sources: ReadonlyMap<string, Source>;
-  /** The config.toml and .secrets.toml of the APP_ENV, as shown to the user. */
   readonly configFile: string;
   readonly secretsFile: string;
 }

@@ -1,4 +1,3 @@
-/** The validated configuration, as the rest of the code sees it. */
 export type AppEnv = 'local' | 'dev' | 'test' | 'prod';
 export type EventStoreKind = 'postgres' | 'eventstoredb';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

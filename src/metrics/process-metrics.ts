@@ -26,7 +26,6 @@ export class ProcessMetrics {
     });
   }
 
-  /** `store`, counting the events of each of its successful appends. */
   countingAppends(store: EventStore): EventStore {
     return new CountingEventStore(store, (streamName, count) => this.appended.inc({ category: streamCategory(streamName) }, count));
   }
@@ -35,7 +34,6 @@ export class ProcessMetrics {
     registerProjectionGauges(this.registry, read, onFailure);
   }
 
-  /** Writes the Prometheus text exposition of every metric. */
   async send(response: ServerResponse): Promise<void> {
     let body: string;
     try {
