@@ -36,7 +36,6 @@ import { DATABASE, type Database } from './shared/database';
 import { EVENT_STORE, type EventStore } from './shared/event-store/event-store';
 import { LOGGER, type Logger } from './shared/logger';
 
-/** The processes' shared infrastructure, opened before the container is built. */
 export interface Infrastructure {
   readonly settings: Settings;
   readonly logger: Logger;

@@ -23,7 +23,6 @@ const REDACTED_PATHS = [
   'headers["set-cookie"]',
 ];
 
-/** The one root logger of a process; request loggers are its children. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {

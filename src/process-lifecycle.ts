@@ -1,8 +1,3 @@
-/**
- * Start-up and shutdown shared by the entry points (`npm start`, `npm run projector`): the
- * signals that stop a process, the failures an operator can act on from their message alone,
- * and the one line a failed start prints.
- */
 import { ConfigError } from './config/load-settings';
 import { ReadModelsFromAnotherLogError } from '../projections';
 import {
@@ -15,7 +10,6 @@ import { AppError } from './shared/errors';
 import { EventStoreUnavailableError } from './shared/event-store/event-store';
 import type { Logger } from './shared/logger';
 
-/** A started process: how to stop it, and what its log says while it does. */
 export interface RunningProcess {
   readonly logger: Logger;
   /** Logged, with the signal, when the first signal arrives. */
@@ -42,7 +36,6 @@ export function isOperationalError(error: unknown): error is Error {
   );
 }
 
-/** What a failure says: its message when operational, else its stack. */
 export function describeFailure(error: unknown): string {
   return isOperationalError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -29,12 +29,10 @@ export async function projectorHealth(worker: ProjectionWorker, database: Databa
     ...(state.holder === undefined ? {} : { holder: state.holder }),
     ...(state.reason === undefined ? {} : { reason: state.reason }),
   }));
-  // By projection or reaction: whether this process runs it now (active) or stands by for it.
   const roles = Object.fromEntries(runners.map((runner) => [runner.name, runner.role]));
   return { status: 'ok', checkpoints, roles, runners };
 }
 
-/** A liveness and progress probe for orchestrators (docker compose health checks), on its own port. */
 export async function serveProjectorHealth(
   port: number,
   worker: ProjectionWorker,

@@ -34,7 +34,6 @@ async function main(): Promise<RunningProcess> {
   return { logger, stoppingMessage: 'projector stopping', stopFailedMessage: 'projector shutdown failed', stop };
 }
 
-/** GET /metrics beside /health, when the settings enable metrics. */
 function metricsRoute(metrics: ProcessMetrics | undefined): HealthRoutes {
   return metrics === undefined ? {} : { '/metrics': (_request, response) => metrics.send(response) };
 }

@@ -21,7 +21,6 @@ export { dataDirOf, eventStoreFor, openConfiguredDatabase } from './configured-s
 export { openInfrastructure } from './infrastructure';
 
 export interface RunningService {
-  /** Base URL of the HTTP server, e.g. http://127.0.0.1:8000. */
   readonly url: string;
   readonly database: Database;
   readonly worker: ProjectionWorker | undefined;
@@ -108,7 +107,6 @@ export async function startServiceOn(
   return { url, database, worker, container: scope, stop };
 }
 
-/** Lets in-flight requests finish, then cuts connections that outlive the grace period. */
 async function closeServer(server: Server, graceMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
