@@ -35,7 +35,6 @@ interface HttpLibraryError {
   message: string;
 }
 
-/** The one place where errors become HTTP responses. */
 export function errorMiddleware(root: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     const log = requestLogOf(res, root);

@@ -9,7 +9,6 @@ export interface ValidationDetail {
   ctx?: Record<string, unknown>;
 }
 
-/** The request does not match the route's schema: 422 `{"detail": [...]}`. */
 export class RequestValidationError extends Error {
   override readonly name = 'RequestValidationError';
   constructor(readonly detail: ValidationDetail[]) {

@@ -23,7 +23,6 @@ export interface RouteInput<B, Q, P, A extends AuthMode, C> {
 
 export type SessionCookieChange = { set: string } | 'clear';
 
-/** Extra response headers, e.g. `X-Log-Position` for read-your-writes. */
 export type ResponseHeaders = Readonly<Record<string, string>>;
 
 export type RouteResult =
@@ -79,7 +78,6 @@ export type Authenticate<C extends AuthenticatedCaller> = (
   setCookie: (change: SessionCookieChange) => void,
 ) => Promise<C | undefined>;
 
-/** How a feature's routes reach its handlers: the composition root's container, by class. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a class token, whatever its constructor takes (as tsyringe's)
 export type Resolve = <T>(token: new (...args: any[]) => T) => T;
 
@@ -99,7 +97,6 @@ export function logPositionHeader(position: bigint | undefined): ResponseHeaders
   return position === undefined ? undefined : { [LOG_POSITION_HEADER]: position.toString() };
 }
 
-/** Documents `X-Log-Position` on a command's success response. */
 export const logPositionHeaderDoc: ResponseHeaderDocs = {
   [LOG_POSITION_HEADER]: {
     description: 'Global log position of the last event this command appended (absent on a no-op); pass it as `min_position` to read your write.',
