@@ -1,10 +1,7 @@
-// The sessions feature (log-in, log-out, resolution and renewal, ending sessions on
-// deactivation): what it serves, its authenticator, ports, events, errors and adapters.
 import type { Resolve, RouteDefinition } from '../../http/route-definition';
 import type { Caller } from '../users';
 import { sessionRoutes } from './adapters/session.routes';
 
-/** Every route this feature serves, its handlers resolved from the composition root's container. */
 export function sessionsRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
   return sessionRoutes(resolve);
 }

@@ -1,12 +1,9 @@
-// The users feature (the User aggregate, username reservations, sign-up, own password and
-// administration): what it serves, its ports and their tokens, events, errors and the
-// adapters the composition root registers. Nothing else is imported from outside.
+// The users feature's public surface: nothing else in it is imported from outside.
 import type { Resolve, RouteDefinition } from '../../http/route-definition';
 import { accountRoutes } from './adapters/account.routes';
 import { userRoutes } from './adapters/user.routes';
 import type { Caller } from './domain/roles';
 
-/** Every route this feature serves, its handlers resolved from the composition root's container. */
 export function usersRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
   return [...accountRoutes(resolve), ...userRoutes(resolve)];
 }

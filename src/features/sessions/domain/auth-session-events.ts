@@ -5,7 +5,6 @@ export type SessionStarted = DomainEvent<
   'SessionStarted',
   { sessionId: string; userId: string; startedAt: string; expiresAt: string }
 >;
-/** Sliding renewal inside the last part of the session's lifetime. */
 export type SessionExtended = DomainEvent<'SessionExtended', { sessionId: string; expiresAt: string }>;
 export type SessionEndReason = 'logout' | 'user_deactivated' | 'user_unavailable';
 export type SessionEnded = DomainEvent<'SessionEnded', { sessionId: string; userId: string; reason: SessionEndReason }>;

@@ -23,7 +23,6 @@ export function endedByDeactivation(session: SessionFacts, lastDeactivatedAt: st
   return lastDeactivatedAt !== undefined && Date.parse(session.startedAt) <= Date.parse(lastDeactivatedAt);
 }
 
-/** Renewal is due once the remaining lifetime is at most ttl × threshold. */
 export function renewalDue(expiresAt: string, now: Date, ttlMs: number, refreshThreshold: number): boolean {
   return Date.parse(expiresAt) - now.getTime() <= ttlMs * refreshThreshold;
 }

@@ -1,4 +1,3 @@
-/** A counting semaphore whose waiters give up after a timeout. */
 export class Semaphore {
   private available: number;
   private readonly waiters: (() => void)[] = [];

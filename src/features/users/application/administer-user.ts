@@ -7,7 +7,6 @@ import type { ActivateUser, DeactivateUser, GrantAdmin, RevokeAdmin } from '../d
 import { userStreamName } from '../domain/user-events';
 import type { CommandResult } from './command-result';
 
-/** The administration commands that carry nothing but the actor and the target. */
 export type AdministrationCommand = GrantAdmin | RevokeAdmin | ActivateUser | DeactivateUser;
 
 /** What an administrator sends: who acts, on whom (any case of the id). */

@@ -10,7 +10,6 @@ import {
   type UserListQuery,
 } from './ports/user-directory-reader';
 
-/** How long a query waits for the read model to reach `minPosition` before answering stale. */
 export const READ_YOUR_WRITES_WAIT_MS = 2_000;
 
 /** `stale`: the read model had not reached the requested `minPosition` within the wait. */

@@ -30,7 +30,6 @@ export class UsernameReservations {
     @inject(USERNAME_RESERVATION_POLICY) private readonly policy: UsernameReservationPolicy,
   ) {}
 
-  /** Reserves the name for `userId`, or throws UserAlreadyExistsError. */
   async reserve(username: string, userId: string, context: CommandContext): Promise<void> {
     const stream = usernameStreamName(username);
     const reserved: UsernameReserved = { type: 'UsernameReserved', data: { username, userId } };

@@ -28,7 +28,6 @@ export function assertAdministrator(actor: Actor): void {
   if (!isAdministrator(actor.role)) throw new NotAuthorizedError();
 }
 
-/** Only a super_admin may manage the admin role. */
 export function assertMayManageAdminRole(actor: Actor): void {
   if (!canManageRole(actor.role, 'admin')) throw new NotAuthorizedError();
 }

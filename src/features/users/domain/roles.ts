@@ -21,12 +21,10 @@ const SUBORDINATES: Record<Role, readonly Role[]> = {
   user: [],
 };
 
-/** Whether an actor with `actor` role may manage (create, change) users of role `target`. */
 export function canManageRole(actor: Role, target: Role): boolean {
   return SUBORDINATES[actor].includes(target);
 }
 
-/** Whether the actor may manage some users at all (admin and above). */
 export function isAdministrator(role: Role): boolean {
   return SUBORDINATES[role].length > 0;
 }

@@ -9,9 +9,7 @@ export type UserCreated = DomainEvent<
   'UserCreated',
   { userId: string; username: string; role: Role; passwordHash: string; createdAt: string }
 >;
-/** The user changed their own password. */
 export type PasswordChanged = DomainEvent<'PasswordChanged', { userId: string; passwordHash: string }>;
-/** An admin set the user's password. */
 export type PasswordSet = DomainEvent<'PasswordSet', { userId: string; passwordHash: string; setBy: string }>;
 export type AdminGranted = DomainEvent<'AdminGranted', { userId: string }>;
 export type AdminRevoked = DomainEvent<'AdminRevoked', { userId: string }>;
