@@ -21,9 +21,6 @@ export interface EsdbSubscriptionOptions {
 type Item = SubscriptionMessage | { readonly type: 'dropped'; readonly error: unknown };
 
 /**
- * A catch-up subscription to `$all` over the client's server-side filtered subscription, with
- * the port's message order and a resubscription after every dropped connection.
- *
  * The client surfaces events as stream data but `caughtUp` and checkpoints as callbacks, which
  * can overtake events still in its buffer when the stream is paused. Each marker therefore
  * waits until the events buffered before it have come out, which keeps the server's order.
