@@ -3,11 +3,9 @@ import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
 import { settingsSchema } from './settings-schema';
 
 /**
- * Turns ajv's errors into one line per problem, worded for whoever starts the service:
+ * One line per problem, worded for whoever starts the service, never showing a secret's value
+ * or a URL's credentials:
  *   PORT (server.port in config/local/config.toml): must be an integer from 0 to 65535; got 70000
- * Each line names the environment variable of the key, the dotted key and where its value came
- * from, then what is allowed (from the schema) and what was given (never a secret's value, never
- * the credentials of a URL).
  */
 
 export type Source = { readonly file: string } | { readonly variable: string };

@@ -1,12 +1,8 @@
 /**
- * JSON schema of the raw configuration (the TOML files' shape after environment overrides).
- * Validated once at start: a bad value stops the process with a message naming the key.
- *
- * The messages are worded from this schema (settings-problems.ts): `enum`, the bounds and
- * `minLength` say what is allowed. Two standard annotations, which ajv's strict mode accepts,
- * carry the rest: `description` is the allowed values in words where the rule alone does not
- * read well (an `anyOf` of patterns), and `writeOnly` marks a secret, whose value no message
- * ever repeats.
+ * The messages are worded from this schema (settings-problems.ts). Two standard annotations,
+ * which ajv's strict mode accepts, carry what the rules cannot: `description` words the allowed
+ * values where a rule does not read well (an `anyOf` of patterns), and `writeOnly` marks a
+ * secret, whose value no message ever repeats.
  */
 const port = { type: 'integer', minimum: 0, maximum: 65535 };
 const secret = { type: 'string', minLength: 32, writeOnly: true };

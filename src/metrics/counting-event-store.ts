@@ -17,11 +17,7 @@ export function streamCategory(streamName: string): string {
   return dash === -1 ? streamName : streamName.slice(0, dash);
 }
 
-/**
- * The event-store port around another adapter, telling `onAppended` how many events each
- * successful append wrote to which stream. A failed append (a wrong expected version, the
- * store unreachable) is not counted. Everything else passes straight through.
- */
+/** A failed append (a wrong expected version, the store unreachable) is not counted. */
 export class CountingEventStore implements EventStore {
   constructor(
     private readonly inner: EventStore,

@@ -7,11 +7,7 @@ import type { Logger } from '../shared/logger';
 import { CountingEventStore, streamCategory } from './counting-event-store';
 import { registerProjectionGauges } from './projection-gauges';
 
-/**
- * One process's metrics, on a registry of its own (never prom-client's global one, so that the
- * apps a test process builds each count only their own): Node's process metrics, the events
- * appended by stream category, and the projections' gauges once `watchProjections` is called.
- */
+/** A registry of its own, never prom-client's global one, so that each app a test process builds counts only its own. */
 export class ProcessMetrics {
   readonly registry = new Registry();
   private readonly appended: Counter<'category'>;

@@ -7,10 +7,8 @@ const STATES: readonly ProjectionState[] = ['running', 'catching_up', 'rebuildin
 export const PROJECTION_STATUS_TIMEOUT_MS = 5_000;
 
 /**
- * Gauges of every projection and reaction, read at scrape time through `read` (the status the
- * operator tools show). The gauges of one scrape share one read. When the read fails or takes too
- * long, the scrape still answers: `userledger_projection_status_up` is 0 and the per-projection
- * gauges are empty.
+ * The gauges of one scrape share one read. When it fails or takes too long, the scrape still
+ * answers: `userledger_projection_status_up` is 0 and the per-projection gauges are empty.
  */
 export function registerProjectionGauges(
   registry: Registry,
