@@ -40,11 +40,7 @@ export function describeFailure(error: unknown): string {
   return isOperationalError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
-/**
- * Runs an entry point: starts it, then stops it on SIGTERM or SIGINT and exits 0 (1 when
- * stopping fails). A start that fails prints `<name> failed to start: <message>` to stderr,
- * where the logger may not exist yet (bad configuration), and exits 1.
- */
+/** A failed start is printed to stderr: the logger may not exist yet (bad configuration). */
 export function runProcess(name: string, start: () => Promise<RunningProcess>): void {
   start().then(stopOnSignals, (error: unknown) => {
     process.stderr.write(`${name} failed to start: ${describeFailure(error)}\n`);

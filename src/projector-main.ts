@@ -1,9 +1,6 @@
 /**
- * The projector worker as its own process (`npm run projector`): folds the event log into the
- * read tables and runs the reactions, for deployments whose API runs with
+ * The projector as its own process, for deployments whose API runs with
  * PROJECTIONS_IN_PROCESS=false. Several may run; leases let exactly one run each projection.
- * PROJECTOR_HEALTH_PORT (projections.projector_health_port, optional) serves GET /health: what
- * each runner does, and each checkpoint. Start-up and shutdown are the service's (process-lifecycle.ts).
  */
 import 'reflect-metadata';
 import { loadSettings } from './config/load-settings';

@@ -7,12 +7,7 @@ import type { Logger } from './shared/logger';
 /** A stream that need not exist: reading it costs the event store little and proves it answers. */
 const READY_PROBE_STREAM = 'userledger-ready-probe';
 
-/**
- * Why the service cannot serve right now, empty when it can: each store unreachable, the event
- * store serving another log than the read tables came from, a projection stopped for a reason
- * an operator must look at. The texts name the problem and never the stores' addresses or
- * credentials; the log has the errors.
- */
+/** The texts never name the stores' addresses or credentials; the log has the errors. */
 export async function readinessProblems(database: Database, eventStore: EventStore, logger: Logger): Promise<string[]> {
   const problems: string[] = [];
   const databaseUp = await database.query('SELECT 1', []).then(
