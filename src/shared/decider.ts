@@ -50,7 +50,6 @@ export function foldRecorded<State, Event extends DomainEvent>(
 
 export interface CommandOutcome<State> {
   readonly state: State;
-  /** The events appended by this command; empty for a no-op. */
   readonly events: readonly DomainEvent[];
   /** Revision of the stream after the command (unchanged on a no-op). */
   readonly revision: StreamRevision | undefined;

@@ -19,7 +19,6 @@ export type DatabaseTarget =
   /** An embedded server that another process owns and runs (see embedded-db.json). */
   | { readonly kind: 'embedded-attached'; readonly dataDir: string; readonly connection: EmbeddedConnection; readonly poolMax?: number };
 
-/** The configuration keys the database needs (the shape of Settings['database']). */
 export interface DatabaseSettings {
   /** Empty or undefined: embedded. */
   readonly url?: string;

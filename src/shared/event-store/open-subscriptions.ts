@@ -13,7 +13,6 @@ export class OpenSubscriptions {
 
   constructor(private readonly factory: SubscriptionFactory) {}
 
-  /** The registry for adapters whose subscriptions page through `catchUpSubscription`. */
   static catchUp(source: CatchUpSource, defaultBatchSize: number): OpenSubscriptions {
     return new OpenSubscriptions((options, onClose) =>
       catchUpSubscription(source, { ...options, batchSize: options.batchSize ?? defaultBatchSize, onClose }),
