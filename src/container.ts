@@ -93,7 +93,6 @@ export function projectionPositions(infrastructure: Infrastructure): ProjectionP
   return new ProjectionPositions(new CheckpointStore(infrastructure.database));
 }
 
-/** The projector: the read tables and the reactions, each under its own lease. */
 export function buildProjectionWorker(
   scope: DependencyContainer,
   infrastructure: Infrastructure,

@@ -35,7 +35,6 @@ export interface ServiceOptions {
   readonly host?: string;
 }
 
-/** Starts everything `npm start` runs: HTTP API, in-process projector, super-admin bootstrap. */
 export async function startService(settings: Settings, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const infrastructure = await openInfrastructure(settings, logger, options.clock);
   const { database, eventStore } = infrastructure;

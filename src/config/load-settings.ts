@@ -90,7 +90,6 @@ function shownPath(file: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
-/** Notes where each leaf of a file came from (a later file or variable overrides the note). */
 function recordSources(sources: Map<string, Source>, tree: Tree, source: Source, prefix = ''): void {
   for (const [key, value] of Object.entries(tree)) {
     if (isTree(value) && !(value instanceof Date)) recordSources(sources, value, source, `${prefix}${key}.`);
