@@ -13,13 +13,11 @@ export interface EndSessionsRequest {
   readonly reason: SessionEndReason;
   /** Sessions the index may not list yet, ended as well. */
   readonly alsoSessionIds?: readonly string[];
-  /** End only sessions started no later than this ISO time. */
   readonly startedUntil?: string;
   /** The event reacted to: each end's id derives from it, so a replay appends nothing. */
   readonly causedByEventId?: string;
 }
 
-/** Ends the live sessions of one user; ended sessions are left alone (no-op). */
 @injectable()
 export class UserSessionsEnder {
   constructor(

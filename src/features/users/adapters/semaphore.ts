@@ -7,7 +7,6 @@ export class Semaphore {
     this.available = permits;
   }
 
-  /** Runs `work` holding a permit; resolves `onTimeout()`'s error when none comes in time. */
   async run<T>(work: () => Promise<T>, waitMs: number, onTimeout: () => Error): Promise<T> {
     await this.acquire(waitMs, onTimeout);
     try {

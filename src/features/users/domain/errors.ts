@@ -10,7 +10,6 @@ export class NotAuthorizedError extends ForbiddenError {
 /** 400: one of the username rules, each with its own code and the contract's message. */
 export class InvalidUsernameError extends ValidationError {}
 
-/** 400 "Password must be at least 6 characters long." */
 export class PasswordTooShortError extends ValidationError {
   constructor() {
     super('user.password_too_short', 'Password must be at least 6 characters long.');
@@ -86,7 +85,6 @@ function pythonEscape(code: number): string {
   return code < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
 }
 
-/** 400: the new password has the same bytes as the current one. */
 export class PasswordUnchangedError extends ValidationError {
   constructor() {
     super('auth.password_unchanged', 'New password must differ from current password.');
