@@ -92,7 +92,6 @@ export const noContent = (cookie?: SessionCookieChange, headers?: ResponseHeader
 export const LOG_POSITION_HEADER = 'X-Log-Position';
 export const READ_MODEL_STALE_HEADER = 'X-Read-Model-Stale';
 
-/** The global position of a command's last event; nothing when the command was a no-op. */
 export function logPositionHeader(position: bigint | undefined): ResponseHeaders | undefined {
   return position === undefined ? undefined : { [LOG_POSITION_HEADER]: position.toString() };
 }

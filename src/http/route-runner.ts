@@ -31,7 +31,6 @@ export function mountRoutes<C extends AuthenticatedCaller>(router: Router, route
   }
 }
 
-/** Authentication, then path, query and body validation (all errors together), then the handler. */
 function runner<C extends AuthenticatedCaller>(route: RouteDefinition<C>, env: RouteEnvironment<C>): RequestHandler {
   return async (req, res) => {
     const requestId = requestIdOf(res);
