@@ -1,7 +1,4 @@
-/**
- * What every command carries besides its data: who acts, why, and when. The domain never
- * reads a clock or makes ids; `now` comes from here.
- */
+/** The domain never reads a clock or makes ids: `now` comes from here. */
 export interface CommandContext {
   /** User id of the caller, or `system:<name>` for scripts and reactions. */
   readonly actorId: string;

@@ -35,11 +35,7 @@ interface StreamRecord {
 /** Positions encode (commit, ordinal) like the PostgreSQL adapter's, so they are never dense. */
 const ORDINAL_BITS = 20n;
 
-/**
- * The event store in process memory, with the same contract as the PostgreSQL adapter:
- * EventStoreDB's expected-revision rules and idempotent replays (the id cache being simply
- * "every id stored in this stream"), for tests and tools that need no database.
- */
+/** The PostgreSQL adapter's contract; the replay id cache is simply every id stored in the stream. */
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, StreamRecord>();

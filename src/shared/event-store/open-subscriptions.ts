@@ -4,10 +4,7 @@ import { catchUpSubscription, type CatchUpSource } from './catch-up-subscription
 /** Opens one subscription; it calls `onClose` when it ends, so the registry can forget it. */
 export type SubscriptionFactory = (options: SubscribeOptions, onClose: () => void) => Subscription;
 
-/**
- * The subscriptions an adapter has handed out, so that closing the store ends them all. Every
- * adapter registers its subscriptions here; only how one is opened differs.
- */
+/** The subscriptions an adapter has handed out, so that closing the store ends them all. */
 export class OpenSubscriptions {
   private readonly open = new Set<Subscription>();
 

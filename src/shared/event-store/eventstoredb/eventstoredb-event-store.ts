@@ -48,10 +48,9 @@ export interface EventStoreDbEventStoreOptions {
 }
 
 /**
- * The event store on EventStoreDB through `@eventstore/db-client` (gRPC). Revisions keep the
- * port's 0-based contract, which is EventStoreDB's own; positions are its commit positions.
- * `$all` as the port shows it leaves out the server's system events, but they still move the
- * scan position, so a checkpoint never stops behind them.
+ * Positions are EventStoreDB's commit positions. `$all` as the port shows it leaves out the
+ * server's system events, but they still move the scan position, so a checkpoint never stops
+ * behind them.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly maxAppendSizeBytes: number;
