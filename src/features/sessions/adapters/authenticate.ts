@@ -7,9 +7,8 @@ import { AlreadyAuthenticatedError, NotAuthenticatedError } from '../domain/erro
 export type SessionResolver = Pick<ResolveSessionHandler, 'execute'>;
 
 /**
- * The HTTP kit's authenticator for this service's session cookie. It resolves the caller before
- * anything else is checked (our precedence: 401/403, then 422, then the handler). A renewed
- * token is handed to `setCookie` first, so that it reaches the client whatever the response.
+ * Resolves the caller before anything else is checked (our precedence: 401/403, then 422, then
+ * the handler). A renewed token goes to `setCookie` first, so it reaches the client whatever the response.
  */
 export function sessionAuthenticator(resolver: SessionResolver): Authenticate<Caller> {
   return (mode, token, context, setCookie) => authenticate(mode, token, resolver, context, setCookie);
