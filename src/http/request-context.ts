@@ -10,11 +10,7 @@ interface RequestLocals {
   log: Logger;
 }
 
-/**
- * Gives every request an id (the client's `X-Request-Id`, or a new UUID), echoes it, and a
- * child logger carrying it. The access log has method, path, status and duration only: never
- * bodies, query strings, cookies or tokens.
- */
+/** The access log has method, path, status and duration only: never bodies, query strings, cookies or tokens. */
 export function requestContext(root: Logger): RequestHandler {
   return (req, res, next) => {
     const offered = req.get('x-request-id');
