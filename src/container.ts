@@ -48,10 +48,7 @@ export interface Infrastructure {
   readonly metrics?: ProcessMetrics;
 }
 
-/**
- * The composition root: the only place that registers things. Every port gets its one
- * production adapter here; handlers are resolved from the returned container.
- */
+/** The composition root: the only place that registers things. */
 export function buildContainer(infrastructure: Infrastructure, positions = projectionPositions(infrastructure)): DependencyContainer {
   const { settings, logger, database, eventStore, clock } = infrastructure;
   const scope = container.createChildContainer();
