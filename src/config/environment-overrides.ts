@@ -1,7 +1,4 @@
-/**
- * Environment variables that override configuration keys, with how to parse each. The
- * parsed value is validated with the files' values, so `PORT=abc` fails naming `server.port`.
- */
+/** A parsed value is validated with the files' values, so `PORT=abc` fails naming `server.port`. */
 type Parse = (raw: string) => unknown;
 
 const text: Parse = (raw) => raw;

@@ -42,10 +42,6 @@ export class ProcessMetrics {
   }
 }
 
-/**
- * The process's metrics when the settings enable them, and the event store to use: the given one,
- * counting its appends. The projection gauges read the status from `database` and the store.
- */
 export function withProcessMetrics(
   enabled: boolean,
   database: Database,
