@@ -10,10 +10,7 @@ export interface ChangePasswordBody {
   new_password: string;
 }
 
-/**
- * The user feature's rules, told where users look (descriptions only: the handlers check them
- * and answer 400 with the code, never a 422).
- */
+/** Descriptions only: the handlers check these rules and answer 400 with the code, never a 422. */
 const USERNAME_RULES =
   '5–20 characters (code points): letters `A-Z` `a-z`, digits `0-9`, dots `.`, hyphens `-` and underscores `_`; ' +
   'it starts and ends with a letter or a digit, and never has two of `.` `-` `_` in a row. ' +

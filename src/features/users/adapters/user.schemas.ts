@@ -23,10 +23,7 @@ export interface UserIdParams {
 /** The largest page; the original has no cap (see behaviour.md, "Our contract" 7). */
 export const MAX_PAGE_SIZE = 1000;
 
-/**
- * The domain's rules (domain/username.ts, domain/password.ts), told where users look. They are
- * descriptions only: the handlers check them and answer 400 with the code, never a 422.
- */
+/** Descriptions only: the handlers check these rules and answer 400 with the code, never a 422. */
 export const USERNAME_RULES =
   '5–20 characters (code points): letters `A-Z` `a-z`, digits `0-9`, dots `.`, hyphens `-` and underscores `_`; ' +
   'it starts and ends with a letter or a digit, and never has two of `.` `-` `_` in a row. ' +
