@@ -5,10 +5,7 @@ import { isUuid } from '../uuid';
 /** EventStoreDB's default MaxAppendSize (rule 12), counting type, data and metadata. */
 export const DEFAULT_MAX_APPEND_SIZE_BYTES = 1_048_576;
 
-/**
- * Rejects batches that no adapter can store faithfully: empty ones, ids that are not UUIDs or
- * repeat within the batch, and batches above the size limit.
- */
+/** Rejects batches that no adapter can store faithfully. */
 export function validateAppend(streamName: string, events: readonly EventData[], maxBytes: number): void {
   if (streamName.length === 0) throw new TypeError('A stream name must not be empty.');
   if (events.length === 0) throw new TypeError(`An append to '${streamName}' needs at least one event.`);
