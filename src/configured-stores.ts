@@ -18,9 +18,8 @@ export function dataDirOf(settings: Settings): string {
 }
 
 /**
- * The configured database, migrated: a server's database is created when missing, the embedded
- * one is started. A second process (the projector, a script beside `npm start`) attaches to the
- * embedded server that a running service owns instead of starting it.
+ * A second process (the projector, a script beside `npm start`) attaches to the embedded server
+ * that a running service owns instead of starting it.
  */
 export async function openConfiguredDatabase(
   settings: Settings,
@@ -45,7 +44,6 @@ export async function openConfiguredDatabase(
   return { database, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 
-/** The event store the settings name: the database's own tables, or EventStoreDB over gRPC. */
 export function eventStoreFor(settings: Settings, database: Database, logger: Logger): EventStore {
   if (settings.eventStore.kind === 'postgres') return new PgEventStore(database);
   return EventStoreDbEventStore.fromConnectionString(settings.eventStore.connectionString, {

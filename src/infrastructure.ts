@@ -6,7 +6,6 @@ import { withProcessMetrics } from './metrics/process-metrics';
 import { systemClock, type Clock } from './shared/clock';
 import type { Logger } from './shared/logger';
 
-/** Opens the database and the event store the settings name, with the schema migrated. */
 export async function openInfrastructure(
   settings: Settings,
   logger: Logger,
