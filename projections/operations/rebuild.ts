@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../../src/shared/database/database';
 import type { EventStore, GlobalPosition, ReadAllResult } from '../../src/shared/event-store/event-store';
 import { CheckpointStore, isLease, type Lease } from '../checkpoint-store';
-import { versionTable, type ProjectionDefinition } from '../projection';
+import { versionTable, type BuildFold, type ProjectionDefinition } from '../projection';
 import { ProjectionVersions } from '../projection-versions';
 import { WorkerPresence } from '../worker-presence';
 
@@ -81,6 +81,8 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
     options.onProgress({ version, events, position, fraction, phase });
   };
 
+  // One fold for the whole run (the catch-ups and the switch): it remembers what the build table holds.
+  const fold = definition.build?.() ?? definition;
   const read = (after: GlobalPosition | undefined): Promise<ReadAllResult> =>
     eventStore.readAll({ ...(after === undefined ? {} : { after }), maxCount: batchSize, ...(definition.filter === undefined ? {} : { filter: definition.filter }) });
 
@@ -100,7 +102,7 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
           const from = position;
           try {
             await db.transaction(async (trx) => {
-              if (page.events.length > 0) await definition.apply(trx, table, page.events);
+              if (page.events.length > 0) await fold.apply(trx, table, page.events);
               await checkpoints.advance(trx, lease, from, to, ttlMs);
             });
           } catch (error) {
@@ -125,7 +127,7 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
     await db.transaction((trx) => definition.table.createIndexes(trx, table));
     if (!(await catchUp())) return interrupted();
     await report('switching');
-    const previous = await switchOver(db, eventStore, definition, versions, checkpoints, lease, table, version, () => position, (to, count) => {
+    const previous = await switchOver(db, eventStore, definition, fold, versions, checkpoints, lease, table, version, () => position, (to, count) => {
       position = to;
       events += count;
     });
@@ -156,6 +158,7 @@ async function switchOver(
   db: Database,
   eventStore: EventStore,
   definition: ProjectionDefinition,
+  fold: BuildFold,
   versions: ProjectionVersions,
   checkpoints: CheckpointStore,
   lease: Lease,
@@ -175,7 +178,7 @@ async function switchOver(
     while (target !== undefined && (position === undefined || position < target)) {
       const page = await eventStore.readAll({ ...(position === undefined ? {} : { after: position }), maxCount: 2_000, ...(definition.filter === undefined ? {} : { filter: definition.filter }) });
       if (page.lastPosition === undefined) break;
-      if (page.events.length > 0) await definition.apply(trx, table, page.events);
+      if (page.events.length > 0) await fold.apply(trx, table, page.events);
       await checkpoints.advance(trx, lease, position, page.lastPosition, 10_000);
       moved(page.lastPosition, page.events.length);
       position = page.lastPosition;
