@@ -53,42 +53,73 @@ export function foldBatch<Row>(
  * loaded in one statement, evolved in memory, and written back in one set-based statement.
  */
 export function rowProjection<Row>(spec: RowProjectionSpec<Row>): ProjectionDefinition {
-  const keysOf = (events: readonly RecordedEvent[]): string[] => [...new Set(events.map(spec.keyOf).filter((key): key is string => key !== undefined))];
   return {
     name: spec.name,
     ...(spec.filter === undefined ? {} : { filter: spec.filter }),
     table: spec.table,
     async apply(trx, table, events) {
-      const keys = keysOf(events);
+      const keys = keysOf(spec, events);
       if (keys.length === 0) return;
       const loaded = await spec.table.load(trx, table, keys);
       const changes = foldBatch(loaded, events, spec.keyOf, spec.evolve);
       if (changes.length > 0) await spec.table.save(trx, table, changes);
     },
-    build: () => buildFold(spec, keysOf),
+    build: () => buildFold(spec),
   };
 }
 
+/** The keys a batch touches, each once, in order of first appearance. */
+function keysOf<Row>(spec: RowProjectionSpec<Row>, events: readonly RecordedEvent[]): string[] {
+  return [...new Set(events.map(spec.keyOf).filter((key): key is string => key !== undefined))];
+}
+
+/** Rows a rebuild run keeps in memory at most (about 100 MB of users rows); past it, rows are loaded. */
+export const BUILD_CACHED_ROWS = 1_000_000;
+
 /**
- * The fold of a rebuild: it remembers every key the build table may hold (those there when the
- * run began, and every key it has folded since), so a key it has never seen is folded from no
- * row without a load; only keys seen before are loaded. The set only ever holds more keys than
- * the table (a rolled back batch leaves its keys in it, and such a key is merely loaded), never
- * fewer, so no row is ever folded from null while it exists.
+ * The fold of a rebuild. It remembers every key the build table may hold (those there when the
+ * run began, read once, and every key it has folded since), so a key it has never seen is
+ * folded from no row without a load; and it keeps up to `maxCachedRows` rows as it wrote them,
+ * so those are not loaded either: only keys it holds no row for are. The key set only ever
+ * holds more keys than the table, never fewer. The cache is right only while every batch it
+ * folded commits: a rebuild run ends at the first failed batch, and the next run starts a
+ * fresh fold.
  */
-function buildFold<Row>(spec: RowProjectionSpec<Row>, keysOf: (events: readonly RecordedEvent[]) => string[]): BuildFold {
-  let written: Set<string> | undefined;
+export function buildFold<Row>(
+  spec: RowProjectionSpec<Row>,
+  maxCachedRows = BUILD_CACHED_ROWS,
+): BuildFold {
+  let held: Set<string> | undefined;
+  const cached = new Map<string, Row>();
+  const remember = (key: string, row: Row): void => {
+    if (cached.has(key) || cached.size < maxCachedRows) cached.set(key, row);
+  };
   return {
     async apply(trx, table, events) {
-      const keys = keysOf(events);
+      const keys = keysOf(spec, events);
       if (keys.length === 0) return;
-      written ??= new Set(await spec.table.keys(trx, table));
-      const known = written;
-      const seen = keys.filter((key) => known.has(key));
-      const loaded = seen.length === 0 ? new Map<string, Row>() : await spec.table.load(trx, table, seen);
-      const changes = foldBatch(loaded, events, spec.keyOf, spec.evolve);
+      held ??= new Set(await spec.table.keys(trx, table));
+      const known = held;
+      const rows = new Map<string, Row>();
+      const missing: string[] = [];
+      for (const key of keys) {
+        const row = cached.get(key);
+        if (row !== undefined) rows.set(key, row);
+        else if (known.has(key)) missing.push(key);
+      }
+      if (missing.length > 0) {
+        for (const [key, row] of await spec.table.load(trx, table, missing)) {
+          rows.set(key, row);
+          remember(key, row);
+        }
+      }
+      const changes = foldBatch(rows, events, spec.keyOf, spec.evolve);
       for (const key of keys) known.add(key);
       if (changes.length > 0) await spec.table.save(trx, table, changes);
+      for (const { key, after } of changes) {
+        if (after === null) cached.delete(key);
+        else remember(key, after);
+      }
     },
   };
 }

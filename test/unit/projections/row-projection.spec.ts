@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { foldBatch, rowProjection, type RowTable } from '../../../projections/row-projection';
+import { buildFold, foldBatch, rowProjection, type RowTable } from '../../../projections/row-projection';
 import { countDelta } from '../../../projections/users/users.table';
 import type { RecordedEvent } from '../../../src/shared/event-store/event-store';
 
@@ -79,19 +79,31 @@ describe('rowProjection build fold (a rebuild run)', () => {
   };
   const trx = {} as Knex.Transaction;
 
-  it('loads only keys the table held when the run began or the run has folded, and folds to the same rows as apply', async () => {
-    const batches = [
-      [event('a', 'inc', 1n), event('b', 'inc', 0n)],
-      [event('b', 'inc', 1n), event('c', 'inc', 0n), event('c', 'drop', 1n)],
-      [event('c', 'inc', 2n), event('d', 'inc', 0n), event('a', 'inc', 2n)],
-    ];
-    const built = memoryTable([['a', { n: 5 }]]);
-    const fold = rowProjection({ name: 't', keyOf, evolve, table: built.table }).build?.();
-    for (const batch of batches) await fold?.apply(trx, 't_v2', batch);
+  const batches = [
+    [event('a', 'inc', 1n), event('b', 'inc', 0n)],
+    [event('b', 'inc', 1n), event('c', 'inc', 0n), event('c', 'drop', 1n)],
+    [event('c', 'inc', 2n), event('d', 'inc', 0n), event('a', 'inc', 2n)],
+  ];
+  const plainRows = async (): Promise<Array<[string, Counter]>> => {
     const plain = memoryTable([['a', { n: 5 }]]);
     const projection = rowProjection({ name: 't', keyOf, evolve, table: plain.table });
     for (const batch of batches) await projection.apply(trx, 't_v2', batch);
-    expect([...built.rows]).to.deep.equal([...plain.rows]);
+    return [...plain.rows];
+  };
+
+  it('loads only rows it holds no copy of, of keys the table held when the run began or the run has folded', async () => {
+    const built = memoryTable([['a', { n: 5 }]]);
+    const fold = rowProjection({ name: 't', keyOf, evolve, table: built.table }).build?.();
+    for (const batch of batches) await fold?.apply(trx, 't_v2', batch);
+    expect([...built.rows]).to.deep.equal(await plainRows());
+    expect(built.loads).to.deep.equal([['a'], ['c']]);
+  });
+
+  it('without room for rows, loads every key it may hold, and folds to the same rows', async () => {
+    const built = memoryTable([['a', { n: 5 }]]);
+    const fold = buildFold({ name: 't', keyOf, evolve, table: built.table }, 0);
+    for (const batch of batches) await fold.apply(trx, 't_v2', batch);
+    expect([...built.rows]).to.deep.equal(await plainRows());
     expect(built.loads).to.deep.equal([['a'], ['b'], ['c', 'a']]);
   });
 });
