@@ -22,6 +22,17 @@ export interface ProjectionDefinition {
    * batch comes again. Throws for an event it cannot apply: the worker retries, then stops there.
    */
   apply(trx: Knex.Transaction, table: string, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * A fold for one rebuild run, into a table nobody else writes until the switch: it may keep
+   * state between batches (which keys the table holds) to spare statements. It must fold to the
+   * same rows as `apply`. Without it, a rebuild uses `apply`.
+   */
+  build?(options?: { readonly maxCachedRows?: number }): BuildFold;
+}
+
+/** The fold of one rebuild run; its state lives as long as the run. */
+export interface BuildFold {
+  apply(trx: Knex.Transaction, table: string, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 /** The DDL and the bookkeeping of one version's table. */

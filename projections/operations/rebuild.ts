@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../../src/shared/database/database';
 import type { EventStore, GlobalPosition, ReadAllResult } from '../../src/shared/event-store/event-store';
 import { CheckpointStore, DEFAULT_LEASE_TTL_MS, isLease, type Lease } from '../checkpoint-store';
-import { versionTable, type ProjectionDefinition } from '../projection';
+import { versionTable, type BuildFold, type ProjectionDefinition } from '../projection';
 import { ProjectionVersions } from '../projection-versions';
 import { WorkerPresence } from '../worker-presence';
 
@@ -22,6 +22,8 @@ export interface RebuildOptions {
   readonly keepOld?: boolean;
   /** Events per transaction (10,000 by default). */
   readonly batchSize?: number;
+  /** Rows the run keeps in memory to spare load queries (BUILD_CACHED_ROWS by default; 0 keeps none). */
+  readonly maxCachedRows?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
   /** Aborting stops at the next batch boundary; what was committed stays, and a later run resumes from it. */
   readonly signal?: AbortSignal;
@@ -82,6 +84,8 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
     options.onProgress({ version, events, position, fraction, phase });
   };
 
+  // One fold for the whole run (the catch-ups and the switch): it remembers what the build table holds.
+  const fold = definition.build?.(options.maxCachedRows === undefined ? {} : { maxCachedRows: options.maxCachedRows }) ?? definition;
   const read = (after: GlobalPosition | undefined): Promise<ReadAllResult> =>
     eventStore.readAll({ ...(after === undefined ? {} : { after }), maxCount: batchSize, ...(definition.filter === undefined ? {} : { filter: definition.filter }) });
 
@@ -101,7 +105,7 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
           const from = position;
           try {
             await db.transaction(async (trx) => {
-              if (page.events.length > 0) await definition.apply(trx, table, page.events);
+              if (page.events.length > 0) await fold.apply(trx, table, page.events);
               await checkpoints.advance(trx, lease, from, to, ttlMs);
             });
           } catch (error) {
@@ -126,7 +130,7 @@ export async function rebuildProjection(db: Database, eventStore: EventStore, de
     await db.transaction((trx) => definition.table.createIndexes(trx, table));
     if (!(await catchUp())) return interrupted();
     await report('switching');
-    const previous = await switchOver(db, eventStore, definition, versions, checkpoints, lease, ttlMs, table, version, () => position, (to, count) => {
+    const previous = await switchOver(db, eventStore, definition, fold, versions, checkpoints, lease, ttlMs, table, version, () => position, (to, count) => {
       position = to;
       events += count;
     });
@@ -157,6 +161,7 @@ async function switchOver(
   db: Database,
   eventStore: EventStore,
   definition: ProjectionDefinition,
+  fold: BuildFold,
   versions: ProjectionVersions,
   checkpoints: CheckpointStore,
   lease: Lease,
@@ -177,7 +182,7 @@ async function switchOver(
     while (target !== undefined && (position === undefined || position < target)) {
       const page = await eventStore.readAll({ ...(position === undefined ? {} : { after: position }), maxCount: 2_000, ...(definition.filter === undefined ? {} : { filter: definition.filter }) });
       if (page.lastPosition === undefined) break;
-      if (page.events.length > 0) await definition.apply(trx, table, page.events);
+      if (page.events.length > 0) await fold.apply(trx, table, page.events);
       await checkpoints.advance(trx, lease, position, page.lastPosition, ttlMs);
       moved(page.lastPosition, page.events.length);
       position = page.lastPosition;

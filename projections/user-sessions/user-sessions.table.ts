@@ -42,6 +42,11 @@ export const userSessionsTable: RowTable<UserSessionRow> = {
 
   views: (name, table) => [`CREATE OR REPLACE VIEW ${name} AS SELECT session_id, user_id, expires_at, ended, last_revision FROM ${table}`],
 
+  async keys(trx, table) {
+    const { rows } = (await trx.raw(`SELECT session_id FROM ${table}`)) as { rows: Array<{ session_id: string }> };
+    return rows.map((row) => row.session_id);
+  },
+
   async load(trx, table, sessionIds) {
     const { rows } = (await trx.raw(
       `SELECT session_id, user_id, expires_at, ended, last_revision FROM ${table} WHERE session_id = ANY(?::text[])`,

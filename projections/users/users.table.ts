@@ -75,6 +75,11 @@ export const usersTable: RowTable<UserRow> = {
     return new Map(rows.map((row) => [row.id, fromStored(row)]));
   },
 
+  async keys(trx, table) {
+    const { rows } = (await trx.raw(`SELECT id::text AS id FROM ${table}`)) as { rows: Array<{ id: string }> };
+    return rows.map((row) => row.id);
+  },
+
   async save(trx, table, changes) {
     const upserts = changes.flatMap((change) => (change.after === null ? [] : [change.after]));
     const deletes = changes.filter((change) => change.after === null).map((change) => change.key);

@@ -200,6 +200,7 @@ describe('npm run projections, its usage', function () {
       ['resume', 'users', '--skip', 'last'],
       ['resume', 'nosuch'],
       ['reset', 'nosuch', '--yes'],
+      ['rebuild', 'users', '--cache-rows', 'many'],
     ];
     const runs = await inTurns(misuse, (args) => deployment.run(args));
     runs.forEach((run, i) => expectOneLineError(run, misuse[i] as string[]));
@@ -212,6 +213,7 @@ describe('npm run projections, its usage', function () {
     expect(runs[7]?.stderr).to.include('--skip');
     expect(runs[8]?.stderr).to.include("Unknown projection or reaction 'nosuch'");
     expect(runs[9]?.stderr).to.include("Unknown projection or reaction 'nosuch'");
+    expect(runs[10]?.stderr).to.include('--cache-rows');
   });
 });
 
