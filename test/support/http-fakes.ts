@@ -13,6 +13,7 @@ import {
   RevokeAdminHandler,
   SetUserPasswordHandler,
   SignUpHandler,
+  UserHistoryHandler,
   usersRoutes,
   type Caller,
   type Role,
@@ -63,6 +64,7 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
     revokeAdmin: { execute: sinon.stub().resolves({ position: undefined }) },
     activateUser: { execute: sinon.stub().resolves({ position: undefined }) },
     deactivateUser: { execute: sinon.stub().resolves({ position: undefined }) },
+    userHistory: { execute: sinon.stub().resolves({ events: [], total: 0, nextCursor: null }) },
   };
   const stubs = new Map<unknown, unknown>([
     [SignUpHandler, account.signUp],
@@ -76,6 +78,7 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
     [RevokeAdminHandler, user.revokeAdmin],
     [ActivateUserHandler, user.activateUser],
     [DeactivateUserHandler, user.deactivateUser],
+    [UserHistoryHandler, user.userHistory],
   ]);
   const resolve = ((token: unknown) => {
     if (!stubs.has(token)) throw new Error(`no fake for ${String(token)}`);

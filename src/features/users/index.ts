@@ -63,6 +63,8 @@ export { UserRegistration, type NewUser } from './application/user-registration'
 export { UsernameReservations } from './application/username-reservations';
 export { CreateUserHandler } from './application/create-user';
 export { SetUserPasswordHandler } from './application/set-user-password';
+export { UserHistoryHandler, ActorNames, toAuditEvent, type AuditEvent, type AuditActor, type UserHistoryPage } from './application/user-history';
+export { redactEventData, sessionHandle } from './application/audit-redaction';
 export { GrantAdminHandler } from './application/grant-admin';
 export { RevokeAdminHandler } from './application/revoke-admin';
 export { ActivateUserHandler } from './application/activate-user';

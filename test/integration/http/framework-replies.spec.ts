@@ -126,7 +126,7 @@ describe('HTTP framework replies', () => {
       expect(document.info).to.include({ title: 'userledger', version: '0.1.0' });
     });
 
-    it('lists all 13 routes of the contract', () => {
+    it('lists all 13 routes of the contract, and the audit routes added since', () => {
       const operations = Object.entries(document.paths).flatMap(([path, ops]) =>
         Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
       );
@@ -144,6 +144,7 @@ describe('HTTP framework replies', () => {
         'DELETE /api/v1/users/{user_id}/roles/admin',
         'PUT /api/v1/users/{user_id}/activation',
         'DELETE /api/v1/users/{user_id}/activation',
+        'GET /api/v1/users/{user_id}/history',
       ]);
     });
 

@@ -223,6 +223,23 @@ describe('The OpenAPI document describes the API where users look', () => {
     });
   });
 
+  describe("a user's history", () => {
+    const path = '/api/v1/users/{user_id}/history';
+
+    it('limit 1 to 1000 default 50, offset, an opaque cursor, the user id in the path', () => {
+      expect(parameter('get', path, 'limit').schema).to.include({ type: 'integer', minimum: 1, maximum: 1000, default: 50 });
+      expect(parameter('get', path, 'offset').schema).to.include({ type: 'integer', minimum: 0, default: 0 });
+      expect(parameter('get', path, 'cursor').description).to.include('`next_cursor`').and.include('opaque');
+      expect(parameter('get', path, 'user_id')).to.deep.include({ in: 'path', required: true });
+    });
+
+    it('answers the page of redacted events, 401, 403 and 404', () => {
+      const responses = operation('get', path).responses;
+      expect(Object.keys(responses)).to.include.members(['200', '401', '403', '404', '422']);
+      expect(JSON.stringify(responses['200'])).to.include('next_cursor').and.include('redacted');
+    });
+  });
+
   describe('the response headers and the cookie', () => {
     it('X-Request-Id on every response of every operation', () => {
       expect(document.components.headers['X-Request-Id']?.description).to.include('X-Request-Id');

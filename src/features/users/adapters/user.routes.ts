@@ -5,6 +5,7 @@ import { GrantAdminHandler } from '../application/grant-admin';
 import { ListUsersHandler } from '../application/list-users';
 import { RevokeAdminHandler } from '../application/revoke-admin';
 import { SetUserPasswordHandler } from '../application/set-user-password';
+import { UserHistoryHandler } from '../application/user-history';
 import type { Actor, Caller } from '../domain/roles';
 import { commandErrors, errorResponse } from '../../../http/openapi';
 import { RequestValidationError } from '../../../http/request-validation-error';
@@ -25,6 +26,8 @@ import {
   listUsersQuery,
   setPasswordBody,
   createdUserSchema,
+  historyQuery,
+  userHistoryResponseSchema,
   userIdPath,
   userListResponseSchema,
 } from './user.schemas';
@@ -100,6 +103,7 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
   const createUser = resolve(CreateUserHandler);
   const listUsers = resolve(ListUsersHandler);
   const setUserPassword = resolve(SetUserPasswordHandler);
+  const userHistory = resolve(UserHistoryHandler);
   return [
     defineRoute({
       method: 'post',
@@ -173,6 +177,35 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         const input = { actor: actorOf(caller), userId: params.user_id, password: body };
         const { position } = await setUserPassword.execute(input, context);
         return noContent(undefined, logPositionHeader(position));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/users/{user_id}/history',
+      operationId: 'user_history',
+      summary: "A user's history",
+      description:
+        "The user's events in order, read from their stream (never a projection), each with who did it, when and why, its data redacted. " +
+        'The super admin reads anyone\'s; an admin their subordinates\' and their own; a user only their own.',
+      tags,
+      auth: 'required',
+      params: userIdPath,
+      query: historyQuery,
+      responses: [
+        { status: 200, description: 'A page of the history', schema: userHistoryResponseSchema },
+        notAuthenticated,
+        errorResponse(403, "Not authorized (`auth.not_authorized`): not the caller's own history nor a subordinate's, or the session's user is inactive and the cookie is cleared"),
+        notFound,
+      ],
+      async handle({ params, query, caller }) {
+        const page = await userHistory.execute({
+          actor: actorOf(caller),
+          userId: params.user_id,
+          limit: query.limit,
+          offset: query.offset,
+          ...(query.cursor !== undefined ? { cursor: BigInt(query.cursor) } : {}),
+        });
+        return ok({ events: page.events, total: page.total, next_cursor: page.nextCursor });
       },
     }),
     targetCommand('put', 'roles/admin', 'grant_admin', 'Grant admin (super admins only)', resolve(GrantAdminHandler)),

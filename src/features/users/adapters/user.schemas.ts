@@ -153,3 +153,92 @@ export const createdUserSchema = {
   properties: { id: { type: 'string', format: 'uuid', description: 'The new user\'s id.' } },
   required: ['id'],
 };
+
+export interface HistoryQueryParams {
+  limit: number;
+  offset: number;
+  cursor?: string;
+}
+
+/** The largest history page, as the list's. */
+export const MAX_HISTORY_PAGE_SIZE = MAX_PAGE_SIZE;
+
+export const historyQuery = parameters<HistoryQueryParams>('query', {
+  type: 'object',
+  properties: {
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_HISTORY_PAGE_SIZE,
+      default: 50,
+      title: 'Limit',
+      description: `Events per page: 1 to ${MAX_HISTORY_PAGE_SIZE} (the cap), default 50.`,
+    },
+    offset: {
+      type: 'integer',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      title: 'Offset',
+      description: 'Events to skip before the page, default 0. Ignored when a `cursor` is given.',
+    },
+    cursor: {
+      type: 'string',
+      pattern: '^[0-9]{1,19}$',
+      title: 'Cursor',
+      description:
+        'The `next_cursor` of the previous page, opaque: the page starts right after the event it marks, whatever was appended since. ' +
+        'With a `cursor` the `offset` is ignored.',
+    },
+  },
+});
+
+const auditActorSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      title: 'UserActor',
+      properties: {
+        id: { type: 'string', description: 'The acting user\'s id.' },
+        username: { type: ['string', 'null'], description: 'Their username when they acted; null when their stream names none.' },
+      },
+      required: ['id', 'username'],
+    },
+    {
+      type: 'object',
+      title: 'SystemActor',
+      properties: { system: { type: 'string', description: 'The automation that acted, e.g. `create-super-admin` for `system:create-super-admin`.' } },
+      required: ['system'],
+    },
+  ],
+};
+
+export const auditEventSchema = {
+  type: 'object',
+  title: 'AuditEvent',
+  properties: {
+    type: { type: 'string', description: 'The event type, e.g. `UserCreated`, `PasswordSet`.' },
+    revision: { type: 'string', pattern: '^[0-9]+$', description: 'Its revision in its stream, from 0 (a string: revisions are 64-bit).' },
+    position: { type: 'string', pattern: '^[0-9]+$', description: 'Its global log position, as `X-Log-Position` writes it.' },
+    recorded_at: { type: 'string', format: 'date-time', description: 'When the store recorded it.' },
+    actor: auditActorSchema,
+    correlation_id: { type: 'string', description: 'The request that caused it (its X-Request-Id).' },
+    causation_id: { type: 'string', description: 'What caused it directly.' },
+    data: {
+      type: 'object',
+      description: 'The event\'s data, redacted: never a password hash, token or session id (a session is named by an 8-hex handle); a password change shows as `"password": "changed"` or `"set"`.',
+    },
+  },
+  required: ['type', 'revision', 'position', 'recorded_at', 'actor', 'correlation_id', 'causation_id', 'data'],
+};
+
+export const userHistoryResponseSchema = {
+  type: 'object',
+  title: 'UserHistory',
+  properties: {
+    events: { type: 'array', items: auditEventSchema, description: "The user stream's events, in order." },
+    total: { type: 'integer', description: 'All events of the stream, whatever the page.' },
+    next_cursor: { type: ['string', 'null'], description: 'Opaque; send it back as `cursor` for the next page; null on the last page.' },
+  },
+  required: ['events', 'total', 'next_cursor'],
+};

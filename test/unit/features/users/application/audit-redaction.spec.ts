@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { redactEventData, sessionHandle } from '../../../../../src/features/users/domain/audit-redaction';
+import { redactEventData, sessionHandle } from '../../../../../src/features/users/application/audit-redaction';
 
 describe('audit redaction', () => {
   const userId = '00000000-0000-7000-8000-000000000001';
