@@ -23,4 +23,10 @@ export class PgUserSessionsIndex implements UserSessionsIndex {
         .orderBy('session_id');
     return rows.map((row) => row.session_id);
   }
+
+  async sessionIdsOf(userId: string): Promise<string[]> {
+    if (!isUuid(userId)) return [];
+    const rows: { session_id: string }[] = await this.db.knex(this.view).select('session_id').where({ user_id: userId }).orderBy('session_id');
+    return rows.map((row) => row.session_id);
+  }
 }

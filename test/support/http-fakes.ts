@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import sinon from 'sinon';
-import { LogInHandler, LogOutHandler, sessionAuthenticator, sessionsRoutes, type SessionResolution } from '../../src/features/sessions';
+import { LogInHandler, LogOutHandler, UserSessionHistoryHandler, sessionAuthenticator, sessionsRoutes, type SessionResolution } from '../../src/features/sessions';
 import {
   ActivateUserHandler,
   ChangePasswordHandler,
@@ -71,6 +71,7 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
     [LogInHandler, account.logIn],
     [ChangePasswordHandler, account.changePassword],
     [LogOutHandler, account.logOut],
+    [UserSessionHistoryHandler, { execute: sinon.stub().resolves({ sessions: [] }) }],
     [CreateUserHandler, user.createUser],
     [ListUsersHandler, user.listUsers],
     [SetUserPasswordHandler, user.setUserPassword],

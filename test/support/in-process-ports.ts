@@ -27,6 +27,16 @@ export class LogUserSessionsIndex implements UserSessionsIndex {
     private readonly clock: Clock,
   ) {}
 
+  async sessionIdsOf(userId: string): Promise<string[]> {
+    const { events } = await this.store.readAll({ filter: { streamNamePrefixes: ['session-'] } });
+    const ids = new Set<string>();
+    for (const { type, data } of events) {
+      const d = data as { sessionId: string; userId: string };
+      if (type === 'SessionStarted' && d.userId === userId) ids.add(d.sessionId);
+    }
+    return [...ids];
+  }
+
   async liveSessionIds(userId: string): Promise<string[]> {
     const { events } = await this.store.readAll({ filter: { streamNamePrefixes: ['session-'] } });
     const sessions = new Map<string, { userId: string; expiresAt: string; ended: boolean }>();

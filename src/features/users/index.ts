@@ -63,7 +63,7 @@ export { UserRegistration, type NewUser } from './application/user-registration'
 export { UsernameReservations } from './application/username-reservations';
 export { CreateUserHandler } from './application/create-user';
 export { SetUserPasswordHandler } from './application/set-user-password';
-export { UserHistoryHandler, ActorNames, toAuditEvent, type AuditEvent, type AuditActor, type UserHistoryPage } from './application/user-history';
+export { UserHistoryHandler, ActorNames, assertMayReadHistory, toAuditEvent, type AuditEvent, type AuditActor, type UserHistoryPage } from './application/user-history';
 export { redactEventData, sessionHandle } from './application/audit-redaction';
 export { GrantAdminHandler } from './application/grant-admin';
 export { RevokeAdminHandler } from './application/revoke-admin';
@@ -74,6 +74,7 @@ export { BootstrapSuperAdminHandler } from './application/bootstrap-super-admin'
 export { SignUpHandler } from './application/sign-up';
 export { ChangePasswordHandler } from './application/change-password';
 export { logInBody, type CredentialsBody } from './adapters/account.schemas';
+export { auditEventSchema, userIdPath, type UserIdParams } from './adapters/user.schemas';
 
 export { BcryptPasswordHasher, type BcryptPasswordHasherOptions } from './adapters/bcrypt-password-hasher';
 export { UuidIdGenerator } from './adapters/uuid-id-generator';

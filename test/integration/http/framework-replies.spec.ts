@@ -145,6 +145,7 @@ describe('HTTP framework replies', () => {
         'PUT /api/v1/users/{user_id}/activation',
         'DELETE /api/v1/users/{user_id}/activation',
         'GET /api/v1/users/{user_id}/history',
+        'GET /api/v1/users/{user_id}/sessions/history',
       ]);
     });
 

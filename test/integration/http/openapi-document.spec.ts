@@ -238,6 +238,14 @@ describe('The OpenAPI document describes the API where users look', () => {
       expect(Object.keys(responses)).to.include.members(['200', '401', '403', '404', '422']);
       expect(JSON.stringify(responses['200'])).to.include('next_cursor').and.include('redacted');
     });
+
+    it("the sessions' history: the user id in the path; 200 with handles, 401, 403, 404", () => {
+      const sessions = '/api/v1/users/{user_id}/sessions/history';
+      expect(parameter('get', sessions, 'user_id')).to.deep.include({ in: 'path', required: true });
+      const responses = operation('get', sessions).responses;
+      expect(Object.keys(responses)).to.include.members(['200', '401', '403', '404']);
+      expect(JSON.stringify(responses['200'])).to.include('end_reason').and.include('never the id itself');
+    });
   });
 
   describe('the response headers and the cookie', () => {

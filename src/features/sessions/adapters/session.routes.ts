@@ -1,8 +1,9 @@
 import { errorResponse } from '../../../http/openapi';
-import { logPositionHeader, logPositionHeaderDoc, noContent, routesFor, type Resolve, type RouteDefinition } from '../../../http/route-definition';
-import { logInBody, type Caller } from '../../users';
+import { logPositionHeader, logPositionHeaderDoc, noContent, ok, routesFor, type Resolve, type RouteDefinition } from '../../../http/route-definition';
+import { auditEventSchema, logInBody, userIdPath, type Caller } from '../../users';
 import { LogInHandler } from '../application/log-in';
 import { LogOutHandler } from '../application/log-out';
+import { UserSessionHistoryHandler } from '../application/user-session-history';
 
 const defineRoute = routesFor<Caller>();
 const tags = ['account'];
@@ -14,11 +15,59 @@ const alreadyAuthenticated = errorResponse(
 const rulesBroken = errorResponse(400, 'A username or password rule broken (`user.username_*`, `user.password_too_short`)');
 
 
+const sessionHistorySchema = {
+  type: 'object',
+  title: 'UserSessionHistory',
+  properties: {
+    sessions: {
+      type: 'array',
+      description: 'The sessions the user started, oldest first.',
+      items: {
+        type: 'object',
+        title: 'SessionHistoryItem',
+        properties: {
+          session: { type: 'string', pattern: '^[0-9a-f]{8}$', description: 'A stable handle: the first 8 hex digits of the SHA-256 of the session id, never the id itself.' },
+          started_at: { type: ['string', 'null'], format: 'date-time', description: 'When log-in started it.' },
+          expires_at: { type: ['string', 'null'], format: 'date-time', description: 'Its last expiry, after every extension.' },
+          ended_at: { type: ['string', 'null'], format: 'date-time', description: 'When it was ended (recorded), null while it was not.' },
+          end_reason: { type: ['string', 'null'], enum: ['logout', 'user_deactivated', 'user_unavailable', null], description: 'Why it ended; null when it did not (it may still have expired).' },
+          events: { type: 'array', items: auditEventSchema, description: 'Its started, extended and ended events, redacted.' },
+        },
+        required: ['session', 'started_at', 'expires_at', 'ended_at', 'end_reason', 'events'],
+      },
+    },
+  },
+  required: ['sessions'],
+};
+
 /** Starting and ending a session (`/api/v1/account/login`, `/logout`). */
 export function sessionRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
   const logIn = resolve(LogInHandler);
   const logOut = resolve(LogOutHandler);
+  const sessionHistory = resolve(UserSessionHistoryHandler);
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/users/{user_id}/sessions/history',
+      operationId: 'user_sessions_history',
+      summary: "A user's sessions",
+      description:
+        "The user's sessions, each with its started, extended and ended events and the end reason; a session is named by a handle, never its id. " +
+        'Which sessions a user had is read from the `user_sessions` projection (it may lag), their events from the session streams. ' +
+        "The super admin reads anyone's; an admin their subordinates' and their own; a user only their own.",
+      tags: ['users'],
+      auth: 'required',
+      params: userIdPath,
+      responses: [
+        { status: 200, description: "The user's sessions", schema: sessionHistorySchema },
+        notAuthenticated,
+        errorResponse(403, "Not authorized (`auth.not_authorized`): not the caller's own sessions nor a subordinate's, or the session's user is inactive and the cookie is cleared"),
+        errorResponse(404, 'No user with this id (`user.not_found`)'),
+      ],
+      async handle({ params, caller }) {
+        return ok(await sessionHistory.execute({ actor: { userId: caller.userId, role: caller.role }, userId: params.user_id }));
+      },
+    }),
     defineRoute({
       method: 'post',
       path: '/api/v1/account/login',

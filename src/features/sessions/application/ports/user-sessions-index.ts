@@ -5,6 +5,8 @@
  */
 export interface UserSessionsIndex {
   liveSessionIds(userId: string): Promise<string[]>;
+  /** Every session the projection has seen the user start, ended and expired ones included (for the audit). */
+  sessionIdsOf(userId: string): Promise<string[]>;
 }
 
 export const USER_SESSIONS_INDEX = Symbol('UserSessionsIndex');

@@ -1,0 +1,60 @@
+import { inject, injectable } from 'tsyringe';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
+import { ActorNames, UserLookup, assertMayReadHistory, sessionHandle, toAuditEvent, type Actor, type AuditEvent } from '../../users';
+import { sessionStreamName, type SessionEndReason } from '../domain/auth-session-events';
+import { USER_SESSIONS_INDEX, type UserSessionsIndex } from './ports/user-sessions-index';
+
+export interface SessionHistoryItem {
+  /** The first 8 hex of the SHA-256 of the session id: stable, and never the id itself. */
+  readonly session: string;
+  readonly started_at: string | null;
+  readonly expires_at: string | null;
+  readonly ended_at: string | null;
+  readonly end_reason: SessionEndReason | null;
+  readonly events: AuditEvent[];
+}
+
+/**
+ * A user's sessions with their started, extended and ended events. Which sessions a user had
+ * only the `user_sessions` projection knows (session streams are per session), so they are
+ * found through the sessions index, which may lag; each session's events are then read from
+ * its own stream.
+ */
+@injectable()
+export class UserSessionHistoryHandler {
+  constructor(
+    @inject(EVENT_STORE) private readonly store: EventStore,
+    @inject(USER_SESSIONS_INDEX) private readonly index: UserSessionsIndex,
+    @inject(UserLookup) private readonly users: UserLookup,
+  ) {}
+
+  async execute(query: { actor: Actor; userId: string }): Promise<{ sessions: SessionHistoryItem[] }> {
+    const { actor } = query;
+    const userId = query.userId.toLowerCase();
+    assertMayReadHistory(actor, actor.role === 'user' && actor.userId !== userId ? undefined : await this.users.findById(userId), userId);
+    const names = new ActorNames(this.store);
+    const sessions: SessionHistoryItem[] = [];
+    for (const sessionId of await this.index.sessionIdsOf(userId)) {
+      const recorded = await this.store.readStream(sessionStreamName(sessionId));
+      const started = recorded.find((event) => event.type === 'SessionStarted');
+      if ((started?.data as { userId?: unknown } | undefined)?.userId !== userId) continue;
+      let expiresAt: string | null = null;
+      let ended: { at: string; reason: SessionEndReason } | undefined;
+      for (const event of recorded) {
+        const data = event.data as { expiresAt?: string; reason?: SessionEndReason };
+        if ((event.type === 'SessionStarted' || event.type === 'SessionExtended') && data.expiresAt !== undefined) expiresAt = data.expiresAt;
+        if (event.type === 'SessionEnded' && ended === undefined && data.reason !== undefined) ended = { at: event.recordedAt.toISOString(), reason: data.reason };
+      }
+      sessions.push({
+        session: sessionHandle(sessionId),
+        started_at: (started?.data as { startedAt?: string } | undefined)?.startedAt ?? null,
+        expires_at: expiresAt,
+        ended_at: ended?.at ?? null,
+        end_reason: ended?.reason ?? null,
+        events: await Promise.all(recorded.map((event) => toAuditEvent(event, names))),
+      });
+    }
+    sessions.sort((a, b) => (a.started_at ?? '').localeCompare(b.started_at ?? '') || a.session.localeCompare(b.session));
+    return { sessions };
+  }
+}
