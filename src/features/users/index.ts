@@ -72,6 +72,7 @@ export { BootstrapSuperAdminHandler } from './application/bootstrap-super-admin'
 export { SignUpHandler } from './application/sign-up';
 export { ChangePasswordHandler } from './application/change-password';
 export { logInBody, type CredentialsBody } from './adapters/account.schemas';
+export * as accountErrorDocs from './adapters/account-error-docs';
 
 export { BcryptPasswordHasher, type BcryptPasswordHasherOptions } from './adapters/bcrypt-password-hasher';
 export { UuidIdGenerator } from './adapters/uuid-id-generator';
