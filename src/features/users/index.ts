@@ -75,6 +75,7 @@ export { SignUpHandler } from './application/sign-up';
 export { ChangePasswordHandler } from './application/change-password';
 export { logInBody, type CredentialsBody } from './adapters/account.schemas';
 export { auditEventSchema, userIdPath, type UserIdParams } from './adapters/user.schemas';
+export * as accountErrorDocs from './adapters/account-error-docs';
 
 export { BcryptPasswordHasher, type BcryptPasswordHasherOptions } from './adapters/bcrypt-password-hasher';
 export { UuidIdGenerator } from './adapters/uuid-id-generator';

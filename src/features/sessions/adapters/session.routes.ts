@@ -1,19 +1,13 @@
 import { errorResponse } from '../../../http/openapi';
 import { logPositionHeader, logPositionHeaderDoc, noContent, ok, routesFor, type Resolve, type RouteDefinition } from '../../../http/route-definition';
-import { auditEventSchema, logInBody, userIdPath, type Caller } from '../../users';
+import { accountErrorDocs, auditEventSchema, logInBody, userIdPath, type Caller } from '../../users';
 import { LogInHandler } from '../application/log-in';
 import { LogOutHandler } from '../application/log-out';
 import { UserSessionHistoryHandler } from '../application/user-session-history';
 
 const defineRoute = routesFor<Caller>();
 const tags = ['account'];
-const notAuthenticated = errorResponse(401, 'Not authenticated: no `access_token` cookie, or not a live session (`auth.not_authenticated`)');
-const alreadyAuthenticated = errorResponse(
-  403,
-  'Already authenticated: the request carries a live session cookie (`auth.already_authenticated`), or one whose user is inactive (`auth.not_authorized`, the cookie is cleared)',
-);
-const rulesBroken = errorResponse(400, 'A username or password rule broken (`user.username_*`, `user.password_too_short`)');
-
+const { notAuthenticated, alreadyAuthenticated, rulesBroken } = accountErrorDocs;
 
 const sessionHistorySchema = {
   type: 'object',

@@ -3,17 +3,11 @@ import { created, logPositionHeader, logPositionHeaderDoc, noContent, routesFor,
 import { ChangePasswordHandler } from '../application/change-password';
 import { SignUpHandler } from '../application/sign-up';
 import type { Caller } from '../domain/roles';
+import { alreadyAuthenticated, notAuthenticated, rulesBroken } from './account-error-docs';
 import { changePasswordBody, idResponseSchema, signUpBody } from './account.schemas';
 
 const defineRoute = routesFor<Caller>();
 const tags = ['account'];
-const notAuthenticated = errorResponse(401, 'Not authenticated: no `access_token` cookie, or not a live session (`auth.not_authenticated`)');
-const alreadyAuthenticated = errorResponse(
-  403,
-  'Already authenticated: the request carries a live session cookie (`auth.already_authenticated`), or one whose user is inactive (`auth.not_authorized`, the cookie is cleared)',
-);
-const rulesBroken = errorResponse(400, 'A username or password rule broken (`user.username_*`, `user.password_too_short`)');
-
 
 /** The caller's own account: sign-up and the own password (`/api/v1/account/...`). */
 export function accountRoutes(resolve: Resolve): RouteDefinition<Caller>[] {

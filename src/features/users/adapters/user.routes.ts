@@ -9,6 +9,7 @@ import { UserHistoryHandler } from '../application/user-history';
 import type { Actor, Caller } from '../domain/roles';
 import { commandErrors, errorResponse } from '../../../http/openapi';
 import { RequestValidationError } from '../../../http/request-validation-error';
+import { notAuthenticated } from './account-error-docs';
 import {
   READ_MODEL_STALE_HEADER,
   created,
@@ -35,7 +36,6 @@ import {
 const defineRoute = routesFor<Caller>();
 const tags = ['users'];
 const actorOf = (caller: Caller): Actor => ({ userId: caller.userId, role: caller.role });
-const notAuthenticated = errorResponse(401, 'Not authenticated: no `access_token` cookie, or not a live session (`auth.not_authenticated`)');
 const authErrors = [
   notAuthenticated,
   errorResponse(
