@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { loadSettings } from '../../src/config/load-settings';
 import { startServiceOn, type RunningService } from '../../src/service';
-import { openDatabase, type Database } from '../../src/shared/database';
+import type { Database } from '../../src/shared/database';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
 import { eventually } from '../support/eventually';
-import { TcpProxy } from '../support/tcp-proxy';
-import { openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
+import type { TcpProxy } from '../support/tcp-proxy';
+import { openTestDatabaseThroughProxy } from '../support/test-database';
 
 const UNAVAILABLE = { error: 'Service temporarily unavailable. Please try again later.', code: 'service.unavailable' };
 const name = (prefix: string): string => `${prefix}${randomBytes(5).toString('hex')}`;
@@ -25,13 +25,7 @@ describe('when the database is unreachable', function () {
   const root = { username: name('root'), password: 'root-password' };
 
   before(async () => {
-    await openTestDatabase();
-    const serverUrl = new URL(serverTestDatabaseUrl() as string);
-    proxy = await TcpProxy.start({ host: serverUrl.hostname, port: Number(serverUrl.port || 5432) });
-    const viaProxy = new URL(serverUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    database = await openDatabase({ kind: 'server', url: viaProxy.toString(), poolMax: 4 });
+    ({ proxy, database } = await openTestDatabaseThroughProxy());
     store = new PgEventStore(database);
     const { settings } = loadSettings({
       APP_ENV: 'test',

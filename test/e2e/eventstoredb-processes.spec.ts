@@ -44,6 +44,19 @@ describe('the service on EventStoreDB, as processes', function () {
     EVENTSTORE_CONNECTION_STRING: connectionString,
   });
 
+  /** Read tables folded from one double's log, then a new double (a new log) to point at them. */
+  const readTablesOfAnotherLog = async (): Promise<ServiceProcess & { connectionString: string }> => {
+    const first = await startDoubleProcess();
+    running.push(first);
+    const service = await startServiceProcess(storeEnv(first.connectionString));
+    running.push(service);
+    expect(await stop(service)).to.equal(0);
+    expect(await stop(first)).to.equal(0);
+    const second = await startDoubleProcess();
+    running.push(second);
+    return second;
+  };
+
   it('refuses EVENT_STORE=eventstoredb without a connection string, saying what to set', async () => {
     const run = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', DATA_DIR: dataDir, EVENT_STORE: 'eventstoredb' });
     expect(await run.exited).to.equal(1);
@@ -95,30 +108,14 @@ describe('the service on EventStoreDB, as processes', function () {
   });
 
   it('refuses to start when the read tables were folded from another log (a restarted in-memory double)', async () => {
-    const first = await startDoubleProcess();
-    running.push(first);
-    const service = await startServiceProcess(storeEnv(first.connectionString));
-    running.push(service);
-    expect(await stop(service)).to.equal(0);
-    expect(await stop(first)).to.equal(0);
-
-    const second = await startDoubleProcess();
-    running.push(second);
+    const second = await readTablesOfAnotherLog();
     const refused = runTs('src/main.ts', [], { APP_ENV: 'test', PORT: '0', ...storeEnv(second.connectionString) });
     expect(await refused.exited).to.equal(1);
     expect(refused.output()).to.include('built from another event log').and.include('fresh database');
   });
 
   it('refuses to run the super-admin script when the read tables were folded from another log, in one line', async () => {
-    const first = await startDoubleProcess();
-    running.push(first);
-    const service = await startServiceProcess(storeEnv(first.connectionString));
-    running.push(service);
-    expect(await stop(service)).to.equal(0);
-    expect(await stop(first)).to.equal(0);
-
-    const second = await startDoubleProcess();
-    running.push(second);
+    const second = await readTablesOfAnotherLog();
     const script = runTs('scripts/create-super-admin.ts', ['--username', 'script.root'], { APP_ENV: 'test', SUPER_ADMIN_PASSWORD: 'root-password', ...storeEnv(second.connectionString) });
     expect(await script.exited).to.equal(1);
     expect(script.output()).to.include('create-super-admin: The read tables in this database were built from another event log').and.not.include('    at ');

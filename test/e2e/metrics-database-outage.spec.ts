@@ -3,13 +3,13 @@ import pino from 'pino';
 import { loadSettings } from '../../src/config/load-settings';
 import { withProcessMetrics } from '../../src/metrics/process-metrics';
 import { startServiceOn, type RunningService } from '../../src/service';
-import { openDatabase, type Database } from '../../src/shared/database';
+import type { Database } from '../../src/shared/database';
 import type { EventStore } from '../../src/shared/event-store/event-store';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
 import { valueOf } from '../support/prometheus-text';
 import { eventually } from '../support/eventually';
-import { TcpProxy } from '../support/tcp-proxy';
-import { openTestDatabase, serverTestDatabaseUrl } from '../support/test-database';
+import type { TcpProxy } from '../support/tcp-proxy';
+import { openTestDatabaseThroughProxy } from '../support/test-database';
 
 /** PostgreSQL goes away (a TCP proxy in front of it is cut) while something scrapes /metrics. */
 describe('GET /metrics when the database is unreachable', function () {
@@ -20,13 +20,7 @@ describe('GET /metrics when the database is unreachable', function () {
   let service: RunningService;
 
   before(async () => {
-    await openTestDatabase();
-    const serverUrl = new URL(serverTestDatabaseUrl() as string);
-    proxy = await TcpProxy.start({ host: serverUrl.hostname, port: Number(serverUrl.port || 5432) });
-    const viaProxy = new URL(serverUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    database = await openDatabase({ kind: 'server', url: viaProxy.toString(), poolMax: 4 });
+    ({ proxy, database } = await openTestDatabaseThroughProxy());
     const logger = pino({ level: 'silent' });
     const { eventStore, metrics } = withProcessMetrics(true, database, new PgEventStore(database), logger);
     store = eventStore;

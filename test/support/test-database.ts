@@ -7,6 +7,7 @@ import type { Database } from '../../src/shared/database/database';
 import { startEmbeddedCluster } from '../../src/shared/database/embedded/embedded-cluster';
 import { migrateToLatest } from '../../src/shared/database/migrate';
 import { openDatabase } from '../../src/shared/database/open-database';
+import { TcpProxy } from './tcp-proxy';
 
 /**
  * The PostgreSQL server of a test run: the one of DATABASE_URL when it is set, else an embedded
@@ -109,4 +110,15 @@ export async function closeTestDatabase(): Promise<void> {
   server = undefined;
   sharedUrl = undefined;
   for (const cleanup of pending) await cleanup();
+}
+
+/** This run's test database reached through a TCP proxy a test can cut, to stage a PostgreSQL outage. */
+export async function openTestDatabaseThroughProxy(poolMax = 4): Promise<{ proxy: TcpProxy; database: Database }> {
+  await openTestDatabase();
+  const serverUrl = new URL(serverTestDatabaseUrl() as string);
+  const proxy = await TcpProxy.start({ host: serverUrl.hostname, port: Number(serverUrl.port || 5432) });
+  const viaProxy = new URL(serverUrl);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  return { proxy, database: await openDatabase({ kind: 'server', url: viaProxy.toString(), poolMax }) };
 }
