@@ -175,7 +175,11 @@ const COOKIE_NOTE =
   'Needs the `access_token` cookie (HttpOnly, `Path=/`) that `POST /api/v1/account/login` sets. ' +
   'Any answer may carry a renewed cookie when the session slides, or a cleared one when the session is no longer allowed.';
 
-const UNAVAILABLE_DOC = errorResponse(503, 'Service temporarily unavailable: the database or the event store cannot be reached (`service.unavailable`)');
+const UNAVAILABLE_DOC = errorResponse(
+  503,
+  'Service temporarily unavailable: the database or the event store cannot be reached (`service.unavailable`), ' +
+    'or a stored event has a schema version newer than this release knows (`event.schema_version_unsupported`)',
+);
 const INTERNAL_DOC = errorResponse(500, 'Unexpected failure (`internal`)');
 
 /** The OpenAPI 3.1 document, built from the same route definitions and ajv schemas that validate requests. */

@@ -16,6 +16,7 @@ export type {
   SessionEndReason,
 } from './domain/auth-session-events';
 export { sessionStreamName } from './domain/auth-session-events';
+export { authSessionEventSchemas } from './domain/auth-session-event-schemas';
 export type { AuthSessionState } from './domain/auth-session';
 export { authSessionDecider } from './domain/decide';
 export {

@@ -23,6 +23,7 @@ export type {
   UsernameReserved,
 } from './domain/user-events';
 export { userStreamName, usernameStreamName } from './domain/user-events';
+export { userEventSchemas } from './domain/user-event-schemas';
 export type { UserState, ExistingUser } from './domain/user';
 export type { UserCommand, CreationOrigin } from './domain/user-commands';
 export { userDecider } from './domain/decide';
