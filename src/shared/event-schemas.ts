@@ -95,7 +95,8 @@ export class EventSchemaRegistry {
   upcast(event: RecordedEvent): RecordedEvent {
     const chain = this.chains.get(event.type);
     if (chain === undefined) return event;
-    const stored = event.metadata[SCHEMA_VERSION_KEY] ?? 1;
+    const given = event.metadata[SCHEMA_VERSION_KEY];
+    const stored = given === undefined ? 1 : given;
     if (stored === chain.version) return event;
     if (!isVersion(stored) || stored > chain.version) throw new EventSchemaVersionError(event, stored, chain.version);
     let data = event.data;

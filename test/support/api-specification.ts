@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import pino from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import { loadSettings } from '../../src/config/load-settings';
+import { inCurrentShapes } from '../../src/configured-stores';
 import { buildContainer, type Infrastructure } from '../../src/container';
 import {
   ResolveSessionHandler,
@@ -28,14 +29,18 @@ import { FakeHasher, LogUserSessionsIndex } from './in-process-ports';
 /**
  * API specifications: given events by stream, when a request, then the response and the events
  * the request appended. The routes, the authenticator and every handler are the service's own,
- * composed by `buildContainer` as `startServiceOn` composes them, over an in-memory event store,
+ * composed by `buildContainer` as `startServiceOn` composes them, over an in-memory event store
+ * in current shapes (stamped and upcast, as every store of the service is),
  * a clock the test moves, the fake hasher, deterministic ids and the sessions index folded from
  * the log. There is no database: the users list reads a PostgreSQL projection and is specified
  * by the end-to-end suites.
  */
 
-/** Streams and their events, appended in the order given. */
-export type History = Readonly<Record<string, readonly DomainEvent[]>>;
+/**
+ * Streams and their events, appended in the order given, as stored (not stamped or upcast:
+ * `metadata` may give a schema version an older or newer release wrote).
+ */
+export type History = Readonly<Record<string, readonly (DomainEvent & { readonly metadata?: Partial<EventMetadata> })[]>>;
 
 export interface ApiRequest extends RequestOptions {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
@@ -138,7 +143,7 @@ const noDatabase = new Proxy({} as Database, {
 function compose(options: ApiSpecificationOptions) {
   const { settings } = loadSettings({ APP_ENV: 'test' });
   const clock = new MovableClock();
-  const eventStore = new InMemoryEventStore();
+  const eventStore = inCurrentShapes(new InMemoryEventStore());
   const logger = pino({ level: 'silent' });
   const infrastructure: Infrastructure = { settings, logger, database: noDatabase, eventStore, clock };
   const scope: DependencyContainer = buildContainer(infrastructure);
@@ -171,9 +176,9 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
       const ready = (async () => {
         for (const history of histories) {
           for (const [stream, events] of Object.entries(history)) {
-            await eventStore.append(
+            await eventStore.stored.append(
               stream,
-              events.map((event) => ({ id: crypto.randomUUID(), type: event.type, data: event.data, metadata: GIVEN_METADATA })),
+              events.map((event) => ({ id: crypto.randomUUID(), type: event.type, data: event.data, metadata: { ...GIVEN_METADATA, ...event.metadata } })),
             );
           }
         }
