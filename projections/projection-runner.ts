@@ -256,6 +256,11 @@ export class ProjectionRunner {
       }
       const last = batch[batch.length - 1];
       if (last !== undefined && this.stopping.signal.aborted) await this.commit(lease, position, last.position, batch);
+    } catch (error) {
+      // An event this release cannot read ends the subscription at it: what precedes it is committed first.
+      const last = batch[batch.length - 1];
+      if (error instanceof EventSchemaVersionError && last !== undefined) await this.commit(lease, position, last.position, batch);
+      throw error;
     } finally {
       this.closeSubscription = undefined;
       await subscription.close();
