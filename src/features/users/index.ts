@@ -38,6 +38,9 @@ export {
   CurrentPasswordInvalidError,
   InvalidSortingFieldError,
   PasswordUnchangedError,
+  UserRevisionMismatchError,
+  UserNotYetCreatedError,
+  UserRevisionNotFoundError,
 } from './domain/errors';
 
 export { PASSWORD_HASHER, type PasswordHasher } from './application/ports/password-hasher';
