@@ -143,8 +143,9 @@ const noDatabase = new Proxy({} as Database, {
 function compose(options: ApiSpecificationOptions) {
   const { settings } = loadSettings({ APP_ENV: 'test' });
   const clock = new MovableClock();
-  // The store records at the scenario's clock, so that `recorded_at` and `as_of` follow `advance`.
-  const eventStore = new InMemoryEventStore({ now: () => clock.now() });
+  // The given history is recorded at T0, the scenario's requests at its clock (`recorded_at` and `as_of` follow `advance`).
+  const recording = { given: true };
+  const eventStore = new InMemoryEventStore({ now: () => (recording.given ? T0 : clock.now()) });
   const logger = pino({ level: 'silent' });
   const infrastructure: Infrastructure = { settings, logger, database: noDatabase, eventStore, clock };
   const scope: DependencyContainer = buildContainer(infrastructure);
@@ -163,7 +164,7 @@ function compose(options: ApiSpecificationOptions) {
     cookies: { secure: options.secureCookies ?? settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
   });
-  return { app, clock, eventStore, sessionsIndex, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
+  return { app, clock, eventStore, sessionsIndex, recording, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
 }
 
 /**
@@ -175,7 +176,7 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
   const servers: TestServer[] = [];
   return {
     given(...histories: readonly History[]): Scenario {
-      const { app, clock, eventStore, sessionsIndex, tokens } = compose(options);
+      const { app, clock, eventStore, sessionsIndex, recording, tokens } = compose(options);
       const ready = (async () => {
         for (const history of histories) {
           for (const [stream, events] of Object.entries(history)) {
@@ -185,6 +186,7 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
             );
           }
         }
+        recording.given = false;
         if (options.sessionsIndex === 'stopped-after-given') sessionsIndex.freeze(await eventStore.headPosition());
         const server = await serve(app);
         servers.push(server);
