@@ -289,7 +289,7 @@ export function buildOpenApiDocument(
 }
 
 function operation(route: RouteDefinition): Record<string, unknown> {
-  const parameters = [route.params, route.query].flatMap((spec) =>
+  const parameters: Array<Record<string, unknown>> = [route.params, route.query].flatMap((spec) =>
     spec
       ? Object.entries(spec.schema.properties).map(([name, schema]) => ({
           name,
@@ -300,6 +300,9 @@ function operation(route: RouteDefinition): Record<string, unknown> {
         }))
       : [],
   );
+  for (const [name, header] of Object.entries(route.requestHeaders ?? {})) {
+    parameters.push({ name, in: 'header', required: false, description: header.description, schema: header.schema });
+  }
   const description = [route.description, route.auth === 'required' ? COOKIE_NOTE : undefined].filter(Boolean).join('\n\n');
   return {
     tags: route.tags,

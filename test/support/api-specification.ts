@@ -94,6 +94,11 @@ export interface Scenario {
 export interface ApiSpecificationOptions {
   /** Secure cookies (`SameSite=Strict; Secure`); off by default, as in config/test. */
   readonly secureCookies?: boolean;
+  /**
+   * What the sessions index has folded: everything (`caught-up`, the default), the given history
+   * only (`stopped-after-given`, a projection stopped before the scenario), or nothing (`never-ran`).
+   */
+  readonly sessionsIndex?: 'caught-up' | 'stopped-after-given' | 'never-ran';
 }
 
 export const CLEARED_COOKIE = 'access_token=""; HttpOnly; Max-Age=0; Path=/';
@@ -143,14 +148,18 @@ const noDatabase = new Proxy({} as Database, {
 function compose(options: ApiSpecificationOptions) {
   const { settings } = loadSettings({ APP_ENV: 'test' });
   const clock = new MovableClock();
-  const eventStore = inCurrentShapes(new InMemoryEventStore());
+  // The given history is recorded at T0, the scenario's requests at its clock (`recorded_at` and `as_of` follow `advance`).
+  const recording = { given: true };
+  const eventStore = inCurrentShapes(new InMemoryEventStore({ now: () => (recording.given ? T0 : clock.now()) }));
   const logger = pino({ level: 'silent' });
   const infrastructure: Infrastructure = { settings, logger, database: noDatabase, eventStore, clock };
   const scope: DependencyContainer = buildContainer(infrastructure);
   scope.register(PASSWORD_HASHER, { useValue: new FakeHasher() });
   scope.register(ID_GENERATOR, { useValue: new SequentialIds() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new SequentialSessionIds() });
-  scope.register(USER_SESSIONS_INDEX, { useValue: new LogUserSessionsIndex(eventStore, clock) });
+  const sessionsIndex = new LogUserSessionsIndex(eventStore, clock);
+  if (options.sessionsIndex === 'never-ran') sessionsIndex.freeze(undefined);
+  scope.register(USER_SESSIONS_INDEX, { useValue: sessionsIndex });
   const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
     routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
@@ -160,7 +169,7 @@ function compose(options: ApiSpecificationOptions) {
     cookies: { secure: options.secureCookies ?? settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
   });
-  return { app, clock, eventStore, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
+  return { app, clock, eventStore, sessionsIndex, recording, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
 }
 
 /**
@@ -172,7 +181,7 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
   const servers: TestServer[] = [];
   return {
     given(...histories: readonly History[]): Scenario {
-      const { app, clock, eventStore, tokens } = compose(options);
+      const { app, clock, eventStore, sessionsIndex, recording, tokens } = compose(options);
       const ready = (async () => {
         for (const history of histories) {
           for (const [stream, events] of Object.entries(history)) {
@@ -182,6 +191,8 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
             );
           }
         }
+        recording.given = false;
+        if (options.sessionsIndex === 'stopped-after-given') sessionsIndex.freeze(await eventStore.headPosition());
         const server = await serve(app);
         servers.push(server);
         return server;
