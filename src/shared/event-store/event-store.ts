@@ -53,6 +53,12 @@ export interface ReadStreamOptions {
   readonly fromRevision?: StreamRevision;
   readonly direction?: 'forwards' | 'backwards';
   readonly maxCount?: number;
+  /**
+   * The caller decides on what it reads and appends with the revision it read, so a stale answer
+   * costs it only a lost race: a caching decorator may answer a whole forward read from memory
+   * without asking the store. Adapters read as always.
+   */
+  readonly staleAllowed?: boolean;
 }
 
 /** One stream of a multi-stream read: its events from `fromRevision` (inclusive; 0 when omitted), forwards. */

@@ -29,8 +29,9 @@ export const DEFAULT_STREAM_TAIL_CACHE: StreamTailCacheOptions = { maxStreams: 2
  * for a time: every read still goes to the store, so a revocation written by any process bites on
  * the very next read. The held last event is read again to prove the stream is still the one
  * remembered (same id at the same revision); a stream deleted, truncated or rewritten under it is
- * read whole again. Only whole forward reads (no options) are served this way; any other read, and
- * every write, passes through.
+ * read whole again. Only whole forward reads are served this way; any other read, and every write,
+ * passes through. A read that allows a stale answer (its caller appends with the revision it
+ * read, so staleness costs it a lost race, never a wrong write) is answered from memory alone.
  */
 export class StreamTailCache implements EventStore {
   private readonly streams: LRUCache<string, readonly RecordedEvent[]>;
@@ -48,6 +49,8 @@ export class StreamTailCache implements EventStore {
 
   async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     if (!isWholeRead(options)) return this.inner.readStream(streamName, options);
+    const held = options?.staleAllowed === true ? this.streams.get(streamName) : undefined;
+    if (held !== undefined) return held.slice();
     const [events] = await this.readStreams([{ streamName }]);
     return events ?? [];
   }
