@@ -34,6 +34,7 @@ import type { ProcessMetrics } from './metrics/process-metrics';
 import { CLOCK, type Clock } from './shared/clock';
 import { DATABASE, type Database } from './shared/database';
 import { EVENT_STORE, type EventStore } from './shared/event-store/event-store';
+import { StreamTailCache } from './shared/event-store/stream-tail-cache';
 import { LOGGER, type Logger } from './shared/logger';
 
 export interface Infrastructure {
@@ -55,7 +56,8 @@ export function buildContainer(infrastructure: Infrastructure, positions = proje
   scope.register(LOGGER, { useValue: logger });
   scope.register(CLOCK, { useValue: clock });
   scope.register(DATABASE, { useValue: database });
-  scope.register(EVENT_STORE, { useValue: eventStore });
+  // The handlers read streams whole on every request; the cache asks the store only for their tails.
+  scope.register(EVENT_STORE, { useValue: new StreamTailCache(eventStore) });
   scope.register(PASSWORD_HASHER, {
     useValue: new BcryptPasswordHasher({
       pepper: settings.password.pepper,

@@ -23,7 +23,23 @@ const REDACTED_PATHS = [
   'headers["set-cookie"]',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** Lines are gathered up to this many bytes before a write, and never held longer than FLUSH_MS. */
+const BUFFER_BYTES = 4096;
+const FLUSH_MS = 100;
+
+/**
+ * Standard output, written asynchronously and in batches: a request's log line never blocks the
+ * event loop on a slow terminal or pipe, and a busy process makes one write for many lines
+ * (pino's default is a synchronous write per line). The timer bounds how late a line can be on
+ * a quiet process; pino flushes whatever is left when the process exits.
+ */
+function asynchronousStdout(): pino.DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
+  setInterval(() => destination.flush(), FLUSH_MS).unref();
+  return destination;
+}
+
+export function createLogger(level: string, destination: pino.DestinationStream = asynchronousStdout()): Logger {
   return pino(
     {
       level,

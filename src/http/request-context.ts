@@ -15,15 +15,23 @@ export function requestContext(root: Logger): RequestHandler {
   return (req, res, next) => {
     const offered = req.get('x-request-id');
     const requestId = offered !== undefined && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
-    const log = root.child({ requestId });
-    const locals: RequestLocals = { requestId, log };
-    Object.assign(res.locals, locals);
+    // The request's child logger is made only when something logs through it: most requests log
+    // nothing but their access line, which needs no child.
+    let log: Logger | undefined;
+    const locals: RequestLocals = {
+      requestId,
+      get log(): Logger {
+        log ??= root.child({ requestId });
+        return log;
+      },
+    };
+    Object.defineProperties(res.locals, Object.getOwnPropertyDescriptors(locals));
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     const path = req.originalUrl.split('?')[0];
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ method: req.method, path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request completed');
+      root.info({ requestId, method: req.method, path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request completed');
     });
     next();
   };

@@ -7,6 +7,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  StreamRead,
   SubscribeOptions,
   Subscription,
 } from '../shared/event-store/event-store';
@@ -32,6 +33,10 @@ export class CountingEventStore implements EventStore {
 
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.inner.readStream(streamName, options);
+  }
+
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    return this.inner.readStreams(reads);
   }
 
   readAll(options?: ReadAllOptions): Promise<ReadAllResult> {

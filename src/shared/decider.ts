@@ -33,8 +33,9 @@ export async function loadAggregate<State, Event extends DomainEvent>(
   store: EventStore,
   decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
   streamName: string,
+  options: { readonly staleAllowed?: boolean } = {},
 ): Promise<LoadedAggregate<State>> {
-  const recorded = await store.readStream(streamName);
+  const recorded = await store.readStream(streamName, options.staleAllowed === true ? { staleAllowed: true } : undefined);
   return foldRecorded(decider, recorded);
 }
 
@@ -72,6 +73,14 @@ export interface HandleCommandOptions {
    * The decision runs first, so its own refusals (403, 404) win over the mismatch.
    */
   readonly expectedRevision?: StreamRevision | readonly StreamRevision[];
+  /**
+   * Decide first on the state the process remembers (the store may answer from memory, see
+   * `staleAllowed`), and read the store only when that decision does not stand: the append with
+   * the remembered revision lost a race, or the decision was no change or a refusal, which a
+   * stale state could have caused and which are therefore decided again on fresh state. Only for
+   * a decision cheap enough to make twice (a pure decider; no password hashing).
+   */
+  readonly decideOnRemembered?: boolean;
 }
 
 /** What a use case decides on the one state it loaded: checks, hashing and the decision. */
@@ -80,7 +89,8 @@ export type Decision<State, Event extends DomainEvent> = (state: State) => Event
 /**
  * Read the stream once → fold → `decide` on that state → append with the revision read. On a
  * lost race the stream is read again and `decide` runs again on fresh state, a bounded number of
- * times; then the race error escapes. No use case reads its stream twice.
+ * times; then the race error escapes. No use case reads its stream twice, except that a decision
+ * made on remembered state (`decideOnRemembered`) is checked against the store when it does not stand.
  */
 export async function handle<State, Event extends DomainEvent>(
   store: EventStore,
@@ -93,14 +103,32 @@ export async function handle<State, Event extends DomainEvent>(
   const pinned = options.expectedRevision === undefined ? undefined : ([] as StreamRevision[]).concat(options.expectedRevision);
   const maxAttempts = pinned === undefined ? (options.maxAttempts ?? 3) : 1;
   const eventId = options.eventId ?? (() => randomUUID());
-  for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadAggregate(store, evolution, streamName);
-    const decided = await decide(state);
+  // A remembered state that turns out stale costs one fresh read; it is not an attempt. A pinned
+  // revision is what the caller saw: that decision is made on the store's state, once.
+  let remembered = options.decideOnRemembered === true && pinned === undefined;
+  for (let attempt = 1; ; ) {
+    const { state, revision } = await loadAggregate(store, evolution, streamName, { staleAllowed: remembered });
+    let decided: Event | readonly Event[];
+    try {
+      decided = await decide(state);
+    } catch (error) {
+      if (!remembered) throw error;
+      remembered = false;
+      continue;
+    }
     if (pinned !== undefined && (revision === undefined || !pinned.includes(revision))) {
+      if (remembered) {
+        remembered = false;
+        continue;
+      }
       throw new WrongExpectedVersionError(streamName, pinned[0] ?? 'stream_exists', revision ?? 'no_stream');
     }
     const events: readonly Event[] = Array.isArray(decided) ? decided : [decided as Event];
-    if (events.length === 0) return { state, events, revision, position: undefined };
+    if (events.length === 0) {
+      if (!remembered) return { state, events, revision, position: undefined };
+      remembered = false;
+      continue;
+    }
     const metadata = toMetadata(context);
     const toAppend: EventData[] = events.map((event, index) => ({ id: eventId(index), type: event.type, data: event.data, metadata }));
     try {
@@ -108,7 +136,9 @@ export async function handle<State, Event extends DomainEvent>(
       const next = events.reduce(evolution.evolve, state);
       return { state: next, events, revision: result.nextRevision, position: result.position };
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      if (remembered) remembered = false;
+      else if (++attempt > maxAttempts) throw error;
     }
   }
 }
@@ -121,7 +151,8 @@ export function handleCommand<State, Command, Event extends DomainEvent>(
   context: CommandContext,
   options: HandleCommandOptions = {},
 ): Promise<CommandOutcome<State>> {
-  return handle(store, streamName, decider, (state) => decider.decide(command, state), context, options);
+  // A decider's decision is pure and cheap: it may be made on remembered state first.
+  return handle(store, streamName, decider, (state) => decider.decide(command, state), context, { decideOnRemembered: true, ...options });
 }
 
 export function toMetadata(context: CommandContext): EventMetadata {

@@ -53,6 +53,18 @@ export interface ReadStreamOptions {
   readonly fromRevision?: StreamRevision;
   readonly direction?: 'forwards' | 'backwards';
   readonly maxCount?: number;
+  /**
+   * The caller decides on what it reads and appends with the revision it read, so a stale answer
+   * costs it only a lost race: a caching decorator may answer a whole forward read from memory
+   * without asking the store. Adapters read as always.
+   */
+  readonly staleAllowed?: boolean;
+}
+
+/** One stream of a multi-stream read: its events from `fromRevision` (inclusive; 0 when omitted), forwards. */
+export interface StreamRead {
+  readonly streamName: string;
+  readonly fromRevision?: StreamRevision;
 }
 
 export type EventFilter =
@@ -104,6 +116,12 @@ export interface EventStore {
   append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
   /** A stream's events; an empty array for a stream that has no events. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Several streams' events forwards, answered in the order asked: in one round trip where the
+   * store can (PostgreSQL: one statement), else as parallel `readStream`s (`readEachStream`).
+   * A decorator must pass it on, or every caller pays a round trip per stream.
+   */
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]>;
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
   /**
    * The position of the last event a reader of the global log can see now (undefined for an
@@ -115,6 +133,11 @@ export interface EventStore {
 }
 
 export const EVENT_STORE = Symbol('EventStore');
+
+/** `readStreams` for a store that has no multi-stream read of its own: each stream, in parallel. */
+export function readEachStream(store: Pick<EventStore, 'readStream'>, reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+  return Promise.all(reads.map((read) => store.readStream(read.streamName, read.fromRevision === undefined ? {} : { fromRevision: read.fromRevision })));
+}
 
 export type CurrentRevision = StreamRevision | 'no_stream';
 

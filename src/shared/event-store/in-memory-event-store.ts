@@ -12,8 +12,9 @@ import type {
   RecordedEvent,
   Subscription,
   SubscribeOptions,
+  StreamRead,
 } from './event-store';
-import { EventStoreUnavailableError, WrongExpectedVersionError } from './event-store';
+import { EventStoreUnavailableError, WrongExpectedVersionError, readEachStream } from './event-store';
 import { AppendNotifier } from './append-notifier';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from './append-validation';
 import { OpenSubscriptions } from './open-subscriptions';
@@ -107,6 +108,11 @@ export class InMemoryEventStore implements EventStore {
     }
     const from = options.fromRevision ?? 0n;
     return events.filter((e) => e.revision >= from).slice(0, max);
+  }
+
+  /** Nothing to save in memory: each stream, as readStream reads it. */
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    return readEachStream(this, reads);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {

@@ -8,6 +8,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  StreamRead,
   SubscribeOptions,
   Subscription,
   SubscriptionMessage,
@@ -32,6 +33,10 @@ export class UpcastingEventStore implements EventStore {
 
   async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.stored.readStream(streamName, options)).map((event) => this.schemas.upcast(event));
+  }
+
+  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    return (await this.stored.readStreams(reads)).map((events) => events.map((event) => this.schemas.upcast(event)));
   }
 
   async readAll(options?: ReadAllOptions): Promise<ReadAllResult> {

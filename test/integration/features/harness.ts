@@ -31,6 +31,7 @@ import {
 import type { CommandContext } from '../../../src/shared/command-context';
 import type { EventStore } from '../../../src/shared/event-store/event-store';
 import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
+import { StreamTailCache } from '../../../src/shared/event-store/stream-tail-cache';
 import { T0 } from '../../support/builders';
 import { FakeHasher, LogUserSessionsIndex } from '../../support/in-process-ports';
 import { rejection } from '../../support/rejection';
@@ -52,10 +53,10 @@ export class FakeClock {
   }
 }
 
-/** Every handler of both features wired by hand over one in-memory store. */
+/** Every handler of both features wired by hand over one in-memory store, as the container wires them. */
 export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHasher; policy?: SessionPolicy } = {}) {
-  const memory = new InMemoryEventStore();
-  const store = options.store ?? memory;
+  // As the container wires them: the handlers read through the per-process stream cache.
+  const store = options.store ?? new StreamTailCache(new InMemoryEventStore());
   const clock = new FakeClock();
   const fakeHasher = new FakeHasher();
   const hasher = options.hasher ?? fakeHasher;

@@ -1,4 +1,5 @@
 import type {
+  StreamRead,
   AppendOptions,
   AppendResult,
   EventData,
@@ -36,6 +37,10 @@ export class InterceptableStore implements EventStore {
 
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.inner.readStream(streamName, options);
+  }
+
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    return this.inner.readStreams(reads);
   }
 
   readAll(options?: ReadAllOptions): Promise<ReadAllResult> {

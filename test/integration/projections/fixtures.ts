@@ -161,6 +161,7 @@ export class GatedEventStore implements EventStore {
 
   append: EventStore['append'] = (...args) => this.inner.append(...args);
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readStreams: EventStore['readStreams'] = (...args) => this.inner.readStreams(...args);
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
   close: EventStore['close'] = () => this.inner.close();

@@ -266,6 +266,34 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
     });
   });
 
+  describe('reading several streams at once', () => {
+    let first: string;
+    let second: string;
+    before(async () => {
+      first = aStream();
+      second = aStream();
+      await store.append(first, events(3));
+      await store.append(second, events(4));
+    });
+
+    it('answers each read in the order asked, from its inclusive revision, as readStream would', async () => {
+      const answers = await store.readStreams([
+        { streamName: second, fromRevision: 2n },
+        { streamName: aStream() },
+        { streamName: first },
+        { streamName: first, fromRevision: 7n },
+      ]);
+      expect(answers.map(revisions)).to.deep.equal([[2n, 3n], [], [0n, 1n, 2n], []]);
+      expect(answers[2]).to.deep.equal(await store.readStream(first));
+    });
+
+    it('answers nothing for no reads, and the same stream twice when asked twice', async () => {
+      expect(await store.readStreams([])).to.deep.equal([]);
+      const [a, b] = await store.readStreams([{ streamName: first }, { streamName: first, fromRevision: 1n }]);
+      expect([revisions(a ?? []), revisions(b ?? [])]).to.deep.equal([[0n, 1n, 2n], [1n, 2n]]);
+    });
+  });
+
   describe('reading the global log', () => {
     it('knows its head: the position of the last event a reader can see', async () => {
       const { position } = await store.append(aStream(), events(2));

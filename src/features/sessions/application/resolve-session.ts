@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { inject, injectable } from 'tsyringe';
 import type { CommandContext } from '../../../shared/command-context';
-import { handleCommand, loadAggregate } from '../../../shared/decider';
+import { foldRecorded, handleCommand } from '../../../shared/decider';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { LOGGER } from '../../../shared/logger';
 import { UserLookup, type ExistingUser } from '../../users';
@@ -10,6 +10,7 @@ import { authSessionDecider } from '../domain/decide';
 import { endedByDeactivation, isSessionId, liveSession, renewalDue, type LiveSession } from '../domain/session-validity';
 import { SESSION_POLICY, type SessionPolicy } from './ports/session-policy';
 import { TOKEN_CODEC, type TokenCodec } from './ports/token-codec';
+import { SessionOwners } from './session-owners';
 import type { IssuedToken, SessionResolution } from './session-resolution';
 import { UserSessionsEnder } from './user-sessions-ender';
 
@@ -23,6 +24,8 @@ const ANONYMOUS: SessionResolution = { status: 'anonymous' };
  */
 @injectable()
 export class ResolveSessionHandler {
+  private readonly owners = new SessionOwners();
+
   constructor(
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(TOKEN_CODEC) private readonly tokens: TokenCodec,
@@ -36,10 +39,8 @@ export class ResolveSessionHandler {
     const claims = input.token ? this.tokens.decode(input.token, context.now) : null;
     // Even a signed token may name an id the service never makes (a NUL byte): it could only fail in the store.
     if (claims === null || !isSessionId(claims.sessionId)) return ANONYMOUS;
-    const { state } = await loadAggregate(this.store, authSessionDecider, sessionStreamName(claims.sessionId));
-    const session = liveSession(state, context.now);
+    const { session, user } = await this.read(claims.sessionId, context.now);
     if (session === undefined) return ANONYMOUS;
-    const user = await this.users.findById(session.userId);
     if (user !== undefined && endedByDeactivation(session, user.lastDeactivatedAt)) return ANONYMOUS;
     if (user === undefined || !user.isActive) {
       const request = { userId: session.userId, reason: 'user_unavailable' as const, alsoSessionIds: [session.sessionId] };
@@ -50,6 +51,25 @@ export class ResolveSessionHandler {
     const caller = { userId: user.userId, role: user.role, username: user.username, sessionId: session.sessionId };
     const renewed = await this.renew(session, user, context);
     return renewed === undefined ? { status: 'authenticated', caller } : { status: 'authenticated', caller, renewed };
+  }
+
+  /**
+   * The session and its user, both from their streams. The user's stream is read in the same
+   * round trip as the session's when the session's owner is already known (it never changes),
+   * and after it otherwise.
+   */
+  private async read(sessionId: string, now: Date): Promise<{ session: LiveSession | undefined; user: ExistingUser | undefined }> {
+    const sessionStream = sessionStreamName(sessionId);
+    const knownOwner = this.owners.get(sessionId);
+    const [sessionEvents = [], userEvents] =
+      knownOwner === undefined
+        ? [await this.store.readStream(sessionStream)]
+        : await this.store.readStreams([{ streamName: sessionStream }, { streamName: this.users.streamOf(knownOwner) }]);
+    const session = liveSession(foldRecorded(authSessionDecider, sessionEvents).state, now);
+    if (session === undefined) return { session, user: undefined };
+    this.owners.remember(sessionId, session.userId);
+    const user = knownOwner === session.userId && userEvents !== undefined ? this.users.userIn(userEvents) : await this.users.findById(session.userId);
+    return { session, user };
   }
 
   private async renew(session: LiveSession, user: ExistingUser, context: CommandContext): Promise<IssuedToken | undefined> {

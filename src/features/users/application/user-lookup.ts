@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import { loadAggregate } from '../../../shared/decider';
-import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
+import { foldRecorded } from '../../../shared/decider';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../shared/event-store/event-store';
 import { userDecider } from '../domain/decide';
 import type { ExistingUser } from '../domain/user';
 import { userStreamName, usernameStreamName } from '../domain/user-events';
@@ -15,7 +15,17 @@ export class UserLookup {
   constructor(@inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async findById(userId: string): Promise<ExistingUser | undefined> {
-    const { state } = await loadAggregate(this.store, userDecider, userStreamName(userId.toLowerCase()));
+    return this.userIn(await this.store.readStream(this.streamOf(userId)));
+  }
+
+  /** The stream findById reads, for a caller that reads it together with others in one round trip. */
+  streamOf(userId: string): string {
+    return userStreamName(userId.toLowerCase());
+  }
+
+  /** The user its stream's events describe, as findById answers it. */
+  userIn(recorded: readonly RecordedEvent[]): ExistingUser | undefined {
+    const { state } = foldRecorded(userDecider, recorded);
     return state.status === 'existing' ? state : undefined;
   }
 

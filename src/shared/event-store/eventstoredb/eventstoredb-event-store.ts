@@ -24,8 +24,9 @@ import type {
   RecordedEvent,
   Subscription,
   SubscribeOptions,
+  StreamRead,
 } from '../event-store';
-import { EventStoreUnavailableError } from '../event-store';
+import { EventStoreUnavailableError, readEachStream } from '../event-store';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
 import { DEFAULT_SCAN_WINDOW, matchesFilter } from '../event-filter';
 import { OpenSubscriptions } from '../open-subscriptions';
@@ -124,6 +125,11 @@ export class EventStoreDbEventStore implements EventStore {
       if (error instanceof StreamNotFoundError) return [];
       throw toPortError(error, streamName);
     }
+  }
+
+  /** EventStoreDB reads one stream per call: the streams are read in parallel. */
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    return readEachStream(this, reads);
   }
 
   /**

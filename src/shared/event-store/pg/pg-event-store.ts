@@ -8,6 +8,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  StreamRead,
   Subscription,
   SubscribeOptions,
 } from '../event-store';
@@ -42,6 +43,12 @@ const TRANSIENT_SQLSTATE = /^(08|40|53|57|58|55P03)/;
 
 /** The last readable position: a backward scan of the primary key below the horizon, one row. */
 const HEAD_SQL = 'SELECT position FROM events WHERE position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20) ORDER BY position DESC LIMIT 1';
+
+/** Streams from revisions, tagged with the 1-based index of the read that asked, in stream order. */
+const READ_STREAMS_SQL = `SELECT w.wanted::int AS wanted, ${EVENT_COLUMNS}
+  FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS w(stream_name, from_revision, wanted)
+  JOIN events e ON e.stream_name = w.stream_name AND e.revision >= w.from_revision
+  ORDER BY w.wanted, e.revision`;
 
 /** The SQL every append runs; tests that hold a transaction open use it too. */
 export const APPEND_SQL = 'SELECT o_status, o_actual, o_next_revision, o_position FROM append_events(?, ?, ?::jsonb)';
@@ -98,6 +105,21 @@ export class PgEventStore implements EventStore {
       [streamName, ...(from === undefined ? [] : [from.toString()]), options.maxCount ?? null],
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * One statement for any number of streams: each (stream, from) pair is a range scan of the
+   * (stream_name, revision) key, so the cost follows the events returned, not the streams' length.
+   */
+  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    if (reads.length === 0) return [];
+    const rows = await this.query<EventRow & { wanted: number }>(READ_STREAMS_SQL, [
+      reads.map((read) => read.streamName),
+      reads.map((read) => (read.fromRevision ?? 0n).toString()),
+    ]);
+    const answers: RecordedEvent[][] = reads.map(() => []);
+    for (const row of rows) answers[row.wanted - 1]?.push(toRecordedEvent(row));
+    return answers;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
