@@ -40,6 +40,8 @@ export interface EventStoreDbDouble {
   start(): Promise<void>;
   /** Ends every open subscription call server-side with an error (rule 22) without stopping the server. */
   dropSubscriptions(): void;
+  /** A secure double's password reset, as an operator's: the user's calls with the old password fail from then on. */
+  changePassword(username: string, password: string): void;
   /** Number of events in the log ($all), system events included — for tests. */
   readonly eventCount: number;
   close(): Promise<void>;
@@ -103,6 +105,11 @@ class Double implements EventStoreDbDouble {
 
   dropSubscriptions(): void {
     this.context.openCalls.failSubscriptions(subscriptionDropped);
+  }
+
+  changePassword(username: string, password: string): void {
+    if (!this.context.security) throw new Error('An insecure double has no users.');
+    this.context.security.changePassword(username, password);
   }
 
   async close(): Promise<void> {

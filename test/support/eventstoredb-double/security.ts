@@ -28,10 +28,16 @@ export const groupsOf = (username: string): readonly string[] => (username === '
  * `$$s` is checked with `s`'s `$mr`/`$mw`.
  */
 export class NodeSecurity {
-  private readonly passwords: ReadonlyMap<string, string>;
+  private readonly passwords: Map<string, string>;
 
   constructor(users: readonly DoubleUser[]) {
     this.passwords = new Map(users.map((user) => [user.username, user.password]));
+  }
+
+  /** An operator's password reset: the old password fails from the next call on. */
+  changePassword(username: string, password: string): void {
+    if (!this.passwords.has(username)) throw new Error(`The double has no user '${username}'.`);
+    this.passwords.set(username, password);
   }
 
   /** The first error the call gets, or undefined when it may go on. */
