@@ -13,7 +13,7 @@ import {
   type SessionIdGenerator,
   type TokenCodec,
 } from '../../src/features/sessions';
-import { ID_GENERATOR, PASSWORD_HASHER, UuidIdGenerator, usersRoutes } from '../../src/features/users';
+import { ID_GENERATOR, PASSWORD_HASHER, USER_DIRECTORY_READER, UuidIdGenerator, usersRoutes, type UserDirectoryReader } from '../../src/features/users';
 import { createApp } from '../../src/http/app';
 import type { Resolve } from '../../src/http/route-definition';
 import type { Clock } from '../../src/shared/clock';
@@ -80,6 +80,8 @@ export interface Outcome {
 export interface Scenario {
   /** Sends the request to the app; the events are those appended from now on. */
   when(request: ApiRequest): { then(expectations: Expectations): Promise<Outcome> };
+  /** Sends the request and answers the reply, checking nothing (for tables that check only the status). */
+  send(request: ApiRequest): Promise<HttpReply>;
   /** Moves the clock the app runs on. */
   advance(ms: number): void;
   /** A signed token for a session of the history, as log-in would have issued it. */
@@ -89,6 +91,11 @@ export interface Scenario {
 export interface ApiSpecificationOptions {
   /** Secure cookies (`SameSite=Strict; Secure`); off by default, as in config/test. */
   readonly secureCookies?: boolean;
+  /**
+   * Every route the service serves: the users list over this reader (the service's reads a
+   * PostgreSQL projection), and the health routes over a ready service with no projections.
+   */
+  readonly allRoutes?: { readonly userDirectory: UserDirectoryReader };
 }
 
 export const CLEARED_COOKIE = 'access_token=""; HttpOnly; Max-Age=0; Path=/';
@@ -146,6 +153,7 @@ function compose(options: ApiSpecificationOptions) {
   scope.register(ID_GENERATOR, { useValue: new SequentialIds() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new SequentialSessionIds() });
   scope.register(USER_SESSIONS_INDEX, { useValue: new LogUserSessionsIndex(eventStore, clock) });
+  if (options.allRoutes) scope.register(USER_DIRECTORY_READER, { useValue: options.allRoutes.userDirectory });
   const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
     routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
@@ -154,6 +162,7 @@ function compose(options: ApiSpecificationOptions) {
     clock,
     cookies: { secure: options.secureCookies ?? settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
+    ...(options.allRoutes ? { ready: async () => [], projectionStatus: async () => ({ projections: [] }) } : {}),
   });
   return { app, clock, eventStore, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
 }
@@ -183,6 +192,9 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
       })();
       return {
         advance: (ms) => clock.advance(ms),
+        async send({ method, path, ...requestOptions }) {
+          return (await ready).request(method, path, requestOptions);
+        },
         tokenFor: (session) => tokens.issue(session.sessionId, new Date(session.expiresAt)),
         when(request) {
           return {
