@@ -3,6 +3,7 @@ import type { Settings } from './config/settings';
 import { eventStoreFor, openConfiguredDatabase } from './configured-stores';
 import type { Infrastructure } from './container';
 import { withProcessMetrics } from './metrics/process-metrics';
+import { maskConnectionString } from './shared/event-store/eventstoredb/connection-string';
 import { systemClock, type Clock } from './shared/clock';
 import type { Logger } from './shared/logger';
 
@@ -16,7 +17,7 @@ export async function openInfrastructure(
   const { eventStore, metrics } = withProcessMetrics(settings.metrics.enabled, database, eventStoreFor(settings, database, logger), logger);
   if (settings.eventStore.kind === 'eventstoredb') {
     // Credentials may sit in the connection string; the log shows where, never who.
-    logger.info({ eventStore: settings.eventStore.connectionString.replace(/\/\/[^@/]*@/, '//***@') }, 'events in EventStoreDB');
+    logger.info({ eventStore: maskConnectionString(settings.eventStore.connectionString) }, 'events in EventStoreDB');
   }
   try {
     await claimReadModelsForLog(database, eventStore, settings.eventStore.kind, clock.now());

@@ -8,6 +8,7 @@ import {
 } from './shared/database';
 import { AppError } from './shared/errors';
 import { EventStoreUnavailableError } from './shared/event-store/event-store';
+import { EventStoreConnectionStringError } from './shared/event-store/eventstoredb/connection-string';
 import type { Logger } from './shared/logger';
 
 export interface RunningProcess {
@@ -30,6 +31,7 @@ export function isOperationalError(error: unknown): error is Error {
     error instanceof DatabaseUnavailableError ||
     error instanceof ReadModelsFromAnotherLogError ||
     error instanceof EventStoreUnavailableError ||
+    error instanceof EventStoreConnectionStringError ||
     error instanceof AppError ||
     code === 'EADDRINUSE' ||
     code === 'EACCES'

@@ -14,7 +14,7 @@ import {
   type SessionIdGenerator,
   type TokenCodec,
 } from '../../src/features/sessions';
-import { ID_GENERATOR, PASSWORD_HASHER, UuidIdGenerator, usersRoutes } from '../../src/features/users';
+import { ID_GENERATOR, PASSWORD_HASHER, USER_DIRECTORY_READER, UuidIdGenerator, usersRoutes, type UserDirectoryReader } from '../../src/features/users';
 import { createApp } from '../../src/http/app';
 import type { Resolve } from '../../src/http/route-definition';
 import type { Clock } from '../../src/shared/clock';
@@ -85,6 +85,8 @@ export interface Outcome {
 export interface Scenario {
   /** Sends the request to the app; the events are those appended from now on. */
   when(request: ApiRequest): { then(expectations: Expectations): Promise<Outcome> };
+  /** Sends the request and answers the reply, checking nothing (for tables that check only the status). */
+  send(request: ApiRequest): Promise<HttpReply>;
   /** Moves the clock the app runs on. */
   advance(ms: number): void;
   /** A signed token for a session of the history, as log-in would have issued it. */
@@ -99,6 +101,11 @@ export interface ApiSpecificationOptions {
    * only (`stopped-after-given`, a projection stopped before the scenario), or nothing (`never-ran`).
    */
   readonly sessionsIndex?: 'caught-up' | 'stopped-after-given' | 'never-ran';
+  /**
+   * Every route the service serves: the users list over this reader (the service's reads a
+   * PostgreSQL projection), and the health routes over a ready service with no projections.
+   */
+  readonly allRoutes?: { readonly userDirectory: UserDirectoryReader };
 }
 
 export const CLEARED_COOKIE = 'access_token=""; HttpOnly; Max-Age=0; Path=/';
@@ -160,6 +167,7 @@ function compose(options: ApiSpecificationOptions) {
   const sessionsIndex = new LogUserSessionsIndex(eventStore, clock);
   if (options.sessionsIndex === 'never-ran') sessionsIndex.freeze(undefined);
   scope.register(USER_SESSIONS_INDEX, { useValue: sessionsIndex });
+  if (options.allRoutes) scope.register(USER_DIRECTORY_READER, { useValue: options.allRoutes.userDirectory });
   const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
     routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
@@ -168,6 +176,7 @@ function compose(options: ApiSpecificationOptions) {
     clock,
     cookies: { secure: options.secureCookies ?? settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
+    ...(options.allRoutes ? { ready: async () => [], projectionStatus: async () => ({ projections: [] }) } : {}),
   });
   return { app, clock, eventStore, sessionsIndex, recording, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
 }
@@ -199,6 +208,9 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
       })();
       return {
         advance: (ms) => clock.advance(ms),
+        async send({ method, path, ...requestOptions }) {
+          return (await ready).request(method, path, requestOptions);
+        },
         tokenFor: (session) => tokens.issue(session.sessionId, new Date(session.expiresAt)),
         when(request) {
           return {

@@ -154,10 +154,19 @@ export class WrongExpectedVersionError extends Error {
 
 /** The store cannot be reached or failed for an infrastructure reason; the command may be retried. */
 export class EventStoreUnavailableError extends Error {
-  override readonly name = 'EventStoreUnavailableError';
+  override readonly name: string = 'EventStoreUnavailableError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/**
+ * The store refused this process: wrong credentials, none where they are needed, or an ACL that
+ * shuts its user out. Unavailable to the client (503) like any store failure; the message says
+ * which, for the operator, and never carries the credentials.
+ */
+export class EventStoreAccessDeniedError extends EventStoreUnavailableError {
+  override readonly name: string = 'EventStoreAccessDeniedError';
 }
 
 export class AppendTooLargeError extends Error {

@@ -56,7 +56,7 @@ describe('EventStoreDB double: the standalone server (npm run eventstoredb:test-
     }
   });
 
-  for (const args of [['--port', 'not-a-number'], ['--port'], ['--colour', 'blue']]) {
+  for (const args of [['--port', 'not-a-number'], ['--port'], ['--colour', 'blue'], ['--users', 'admin']]) {
     it(`refuses ${args.join(' ')} with a usage message and exit code 2`, async () => {
       const server = launch(args);
       expect(await server.exit).to.equal(2);

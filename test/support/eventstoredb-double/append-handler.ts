@@ -121,7 +121,13 @@ export function appendHandler(context: DoubleContext): (call: AppendCall, callba
         finish(invalidArgument('Append without options.'));
         return;
       }
-      const result = commit(context, streamNameOf(options.getStreamIdentifier()), expectedRevisionOf(options), events);
+      const streamName = streamNameOf(options.getStreamIdentifier());
+      const refused = context.security?.check(context.log, call.metadata, 'write', streamName);
+      if (refused) {
+        finish(refused);
+        return;
+      }
+      const result = commit(context, streamName, expectedRevisionOf(options), events);
       if (result instanceof AppendResp) finish(null, result);
       else finish(result);
     });

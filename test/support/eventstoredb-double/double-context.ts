@@ -1,5 +1,6 @@
 import type { EventLog } from './event-log';
 import type { OpenCalls } from './open-calls';
+import type { NodeSecurity } from './security';
 
 /** The settings the handlers obey, fixed when the double starts. */
 export interface DoubleSettings {
@@ -12,4 +13,6 @@ export interface DoubleContext {
   readonly log: EventLog;
   readonly settings: DoubleSettings;
   readonly openCalls: OpenCalls;
+  /** A secure node's credential and ACL checks; an insecure node (undefined) checks nothing, as `--insecure` does. */
+  readonly security: NodeSecurity | undefined;
 }

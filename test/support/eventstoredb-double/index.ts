@@ -2,13 +2,21 @@
  * An in-process EventStoreDB stand-in for tests: a gRPC server registering the Node client's own Streams service
  * definitions over an in-memory log (docs: shared/design/eventstoredb-semantics.md, rules 1–24). The log lives in the
  * context, not in the server, so stop()/start() behave like a crash and a restart of a server with durable storage.
- * Not served: ServerFeatures, BatchAppend, Gossip, users, projections, persistent subscriptions, ACLs.
+ * With `users`, the double is a secure node: TLS with the test CA (`TEST_CA_FILE`), basic credentials checked on every
+ * call and stream ACLs (`security.ts`). At start it writes what a fresh node writes (`fresh-node-events.ts`).
+ * Not served: ServerFeatures, BatchAppend, Gossip, the users and projections APIs, persistent subscriptions.
  */
 import { EventLog } from './event-log';
 import type { DoubleContext } from './double-context';
-import { GrpcServerIncarnation } from './grpc-server';
+import { writeFreshNodeEvents } from './fresh-node-events';
+import { GrpcServerIncarnation, TEST_CA_FILE } from './grpc-server';
 import { OpenCalls } from './open-calls';
 import { subscriptionDropped } from './rpc-errors';
+import type { DoubleUser } from './security';
+import { NodeSecurity } from './security';
+
+export type { DoubleUser } from './security';
+export { TEST_CA_FILE } from './grpc-server';
 
 export interface EventStoreDbDoubleOptions {
   port?: number;                 // 0 (default) = ephemeral
@@ -16,17 +24,24 @@ export interface EventStoreDbDoubleOptions {
   maxAppendSizeBytes?: number;   // default 1_048_576 (rule 12)
   idCacheMaxEntries?: number;    // the recent-committed-event-id cache bound (rule 11)
   checkpointIntervalEvents?: number; // filtered subscription checkpoint every N scanned events × the client's multiplier (rule 20)
+  /** A secure node with these users (`admin` is the administrator); absent = an insecure node. */
+  users?: readonly DoubleUser[];
 }
 
 export interface EventStoreDbDouble {
   readonly port: number;
+  /** Insecure: `esdb://host:port?tls=false`. Secure: TLS with the test CA, as the first user. */
   readonly connectionString: string;
+  /** The secure double's connection string with these credentials, or none (an anonymous client). */
+  connectionStringAs(credentials: DoubleUser | undefined): string;
   /** Kills the server as a crash would: every open call (subscriptions included) fails UNAVAILABLE, the port is released. The log is KEPT in memory. */
   stop(): Promise<void>;
   /** Serves the same log again on the same port after stop(). */
   start(): Promise<void>;
   /** Ends every open subscription call server-side with an error (rule 22) without stopping the server. */
   dropSubscriptions(): void;
+  /** A secure double's password reset, as an operator's: the user's calls with the old password fail from then on. */
+  changePassword(username: string, password: string): void;
   /** Number of events in the log ($all), system events included — for tests. */
   readonly eventCount: number;
   close(): Promise<void>;
@@ -47,6 +62,7 @@ class Double implements EventStoreDbDouble {
     private readonly context: DoubleContext,
     private readonly host: string,
     private boundPort: number,
+    private readonly users: readonly DoubleUser[] | undefined,
   ) {}
 
   get port(): number {
@@ -54,9 +70,20 @@ class Double implements EventStoreDbDouble {
   }
 
   get connectionString(): string {
-    // A wildcard bind is reached through loopback.
-    const reachable = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
-    return `esdb://${reachable}:${this.boundPort}?tls=false`;
+    return this.users === undefined ? `esdb://${this.reachableHost}:${this.boundPort}?tls=false` : this.connectionStringAs(this.users[0]);
+  }
+
+  connectionStringAs(credentials: DoubleUser | undefined): string {
+    if (this.users === undefined) throw new Error('An insecure double takes no credentials.');
+    const userInfo = credentials === undefined ? '' : `${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@`;
+    // TLS names the server by host name (an IP address as the TLS server name is deprecated); the certificate has both.
+    const host = this.reachableHost === '127.0.0.1' ? 'localhost' : this.reachableHost;
+    return `esdb://${userInfo}${host}:${this.boundPort}?tls=true&tlsCAFile=${encodeURIComponent(TEST_CA_FILE)}`;
+  }
+
+  // A wildcard bind is reached through loopback.
+  private get reachableHost(): string {
+    return this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
   }
 
   get eventCount(): number {
@@ -80,6 +107,11 @@ class Double implements EventStoreDbDouble {
     this.context.openCalls.failSubscriptions(subscriptionDropped);
   }
 
+  changePassword(username: string, password: string): void {
+    if (!this.context.security) throw new Error('An insecure double has no users.');
+    this.context.security.changePassword(username, password);
+  }
+
   async close(): Promise<void> {
     await this.stop();
     this.closed = true;
@@ -91,8 +123,12 @@ export async function startEventStoreDbDouble(options: EventStoreDbDoubleOptions
     maxAppendSizeBytes: positiveInteger('maxAppendSizeBytes', options.maxAppendSizeBytes ?? DEFAULTS.maxAppendSizeBytes),
     checkpointIntervalEvents: positiveInteger('checkpointIntervalEvents', options.checkpointIntervalEvents ?? DEFAULTS.checkpointIntervalEvents),
   };
-  const context: DoubleContext = { log: new EventLog(options.idCacheMaxEntries ?? DEFAULTS.idCacheMaxEntries), settings, openCalls: new OpenCalls() };
-  const double = new Double(context, options.host ?? DEFAULTS.host, options.port ?? 0);
+  if (options.users !== undefined && options.users.length === 0) throw new RangeError('A secure double needs at least one user.');
+  const log = new EventLog(options.idCacheMaxEntries ?? DEFAULTS.idCacheMaxEntries);
+  writeFreshNodeEvents(log, options.users);
+  const security = options.users === undefined ? undefined : new NodeSecurity(options.users);
+  const context: DoubleContext = { log, settings, openCalls: new OpenCalls(), security };
+  const double = new Double(context, options.host ?? DEFAULTS.host, options.port ?? 0, options.users);
   await double.start();
   return double;
 }

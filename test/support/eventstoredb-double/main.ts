@@ -8,7 +8,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${parsed.error}\n${USAGE}\n`);
     process.exit(2);
   }
-  const double = await startEventStoreDbDouble({ port: parsed.port, host: parsed.host });
+  const double = await startEventStoreDbDouble({ port: parsed.port, host: parsed.host, ...(parsed.users === undefined ? {} : { users: parsed.users }) });
   process.stdout.write(`EventStoreDB test double listening: ${double.connectionString}\n`);
   const shutdown = (): void => {
     double.close().then(

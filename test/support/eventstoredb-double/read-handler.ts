@@ -21,11 +21,16 @@ export function readHandler(context: DoubleContext): (call: ReadCall) => void {
       call.emit('error', invalidArgument('Read request without options.'));
       return;
     }
+    const source = readSourceOf(options);
+    const refused = context.security?.check(context.log, call.metadata, 'read', source.kind === 'stream' ? source.streamName : '$all');
+    if (refused) {
+      call.emit('error', refused);
+      return;
+    }
     if (options.hasSubscription()) {
       subscribe(context, call, options);
       return;
     }
-    const source = readSourceOf(options);
     const resolveLinks = options.getResolveLinks();
     if (source.kind === 'stream') {
       const result = readStream(context.log, source.streamName, source.from, isBackwards(options), maxCountOf(options));

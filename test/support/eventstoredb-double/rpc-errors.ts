@@ -28,6 +28,15 @@ export const maximumAppendSizeExceeded = (maxAppendSize: number): ServiceError =
 
 export const invalidArgument = (details: string): ServiceError => rpcError(status.INVALID_ARGUMENT, details);
 
+/** A secure node's answer to an operation the caller may not perform, anonymous callers included (`$acl`). */
+export const accessDenied = (): ServiceError => rpcError(status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' });
+
+/**
+ * A secure node answers wrong credentials before any RPC runs, with HTTP 401; grpc-js turns that into this status and
+ * text on the client, which the double sends as such.
+ */
+export const notAuthenticated = (): ServiceError => rpcError(status.UNAUTHENTICATED, 'Received HTTP status code 401');
+
 /** What every open call gets when the double "crashes" (stop()). */
 export const serverUnavailable = (): ServiceError => rpcError(status.UNAVAILABLE, 'Server is shutting down.');
 

@@ -1,4 +1,5 @@
 import {
+  AccessDeniedError,
   CancelledError,
   DeadlineExceededError,
   ErrorType,
@@ -12,12 +13,29 @@ import {
 import type { ExpectedRevision } from '../event-store';
 import {
   AppendTooLargeError,
+  EventStoreAccessDeniedError,
   EventStoreUnavailableError,
   StreamDeletedError,
   WrongExpectedVersionError,
 } from '../event-store';
 
 const UNREACHABLE_GRPC_CODES = new Set([1 /* CANCELLED */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+const UNAUTHENTICATED = 16;
+
+/** Where the refusal happened, without a stream's id: `session-<id>` names a live session. */
+const streamLabel = (streamName: string): string => (streamName === '$all' ? '$all' : `a '${streamName.split('-')[0] ?? ''}-…' stream`);
+
+/**
+ * The client surfaces both refusals of a secure node as AccessDeniedError: gRPC UNAUTHENTICATED for
+ * credentials it does not know, PERMISSION_DENIED for an operation its user (or no user) may not do.
+ */
+function accessDenied(error: AccessDeniedError, streamName: string): EventStoreAccessDeniedError {
+  const message =
+    error.code === UNAUTHENTICATED
+      ? 'EventStoreDB refused the credentials of the connection string (wrong username or password).'
+      : `EventStoreDB denied access to ${streamLabel(streamName)}: the connection string names no user, or its user lacks the permission.`;
+  return new EventStoreAccessDeniedError(message, { cause: error });
+}
 
 /**
  * Translates what the client throws into the port's typed errors, so that callers (and the one
@@ -30,6 +48,7 @@ export function toPortError(error: unknown, streamName: string, expected?: Expec
   }
   if (error instanceof ClientStreamDeletedError) return new StreamDeletedError(streamName);
   if (error instanceof MaxAppendSizeExceededError) return new AppendTooLargeError(streamName, error.maxAppendSize);
+  if (error instanceof AccessDeniedError) return accessDenied(error, streamName);
   if (isUnreachable(error)) {
     const detail = error instanceof Error && error.message !== '' ? `: ${error.message}` : '.';
     return new EventStoreUnavailableError(`EventStoreDB is unavailable${detail}`, { cause: error });

@@ -1,8 +1,9 @@
+import type {
+  EventStoreDBClient} from '@eventstore/db-client';
 import {
   ANY,
   BACKWARDS,
   END,
-  EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
   START,
@@ -30,6 +31,7 @@ import { EventStoreUnavailableError, readEachStream } from '../event-store';
 import { DEFAULT_MAX_APPEND_SIZE_BYTES, validateAppend, validateMaxCount } from '../append-validation';
 import { DEFAULT_SCAN_WINDOW, matchesFilter } from '../event-filter';
 import { OpenSubscriptions } from '../open-subscriptions';
+import { clientOfConnectionString } from './connection-string';
 import { esdbCatchUpSubscription } from './esdb-catch-up-subscription';
 import { isUnreachable, toPortError } from './eventstoredb-errors';
 
@@ -81,7 +83,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   static fromConnectionString(connectionString: string, options: EventStoreDbEventStoreOptions = {}): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+    return new EventStoreDbEventStore(clientOfConnectionString(connectionString), options);
   }
 
   async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
