@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Settings } from './config/settings';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
 import type { EventStore } from './shared/event-store/event-store';
+import { ChainingEventStore } from './shared/event-store/integrity/chaining-event-store';
 import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
 import type { Logger } from './shared/logger';
@@ -44,7 +45,16 @@ export async function openConfiguredDatabase(
   return { database, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 
+/** The configured adapter as every writer in the service uses it: each append chained to its stream's head. */
 export function eventStoreFor(settings: Settings, database: Database, logger: Logger): EventStore {
+  return new ChainingEventStore(adapterFor(settings, database, logger));
+}
+
+/**
+ * The adapter alone, with events exactly as stored: what the integrity check hashes, so no
+ * decorator that changes what a reader sees (an upcaster, a decryption) may sit on it.
+ */
+export function adapterFor(settings: Settings, database: Database, logger: Logger): EventStore {
   if (settings.eventStore.kind === 'postgres') return new PgEventStore(database);
   return EventStoreDbEventStore.fromConnectionString(settings.eventStore.connectionString, {
     onSubscriptionDropped: (error, resumeAfter) =>
