@@ -35,6 +35,12 @@ interface Placed {
   readonly position: GlobalPosition;
 }
 
+/** An event of a run of broken links, with its own link, to put the run back in chain order. */
+interface Linked extends Placed {
+  readonly prev: string | null;
+  readonly hash: string;
+}
+
 /**
  * What the walk keeps per stream, O(1) each, so the whole check is O(streams) in memory
  * whatever the length of the log. `hash` is the stored hash of the last event: null when it
@@ -47,7 +53,7 @@ interface StreamState {
   chained: boolean;
   unchained: boolean;
   /** Consecutive events whose link into them is broken, with the event before the first. */
-  broken?: { before: Placed & { readonly unchained: boolean }; events: Placed[] };
+  broken?: { before: Placed & { readonly unchained: boolean; readonly hash: string | null }; events: Linked[] };
   /** Revisions missing so far: only a tampered stream has any. */
   missing?: Array<[StreamRevision, StreamRevision]>;
 }
@@ -96,9 +102,9 @@ export class ChainVerifier {
       state.chained = true;
     }
 
-    if (link === 'broken') {
-      state.broken ??= { before: { revision: state.revision, position: state.position, unchained: state.revision >= 0n && state.hash === null }, events: [] };
-      state.broken.events.push({ revision: event.revision, position: event.position });
+    if (link === 'broken' && typeof chain === 'object') {
+      state.broken ??= { before: { revision: state.revision, position: state.position, unchained: state.revision >= 0n && state.hash === null, hash: state.hash ?? null }, events: [] };
+      state.broken.events.push({ revision: event.revision, position: event.position, prev: chain.prev, hash: chain.hash });
     } else {
       findings.push(...settleBroken(event.streamName, state, link === 'good'));
     }
@@ -141,9 +147,10 @@ export class ChainVerifier {
 }
 
 /**
- * A run of broken links ends. Its events are out of place, except the last when a good link
- * follows it (its successor still chains to it). A single break then means the event before
- * it was replaced by another with a hash of its own; at a stream's end it cannot say which.
+ * A run of broken links ends. Put back in the order its links give, starting from the event
+ * before it, each event of the run that is not at its own revision was moved. A single break
+ * that a good link follows means the event before it was replaced by another with a hash of
+ * its own; events the links cannot place at all are named with what is certain.
  */
 function settleBroken(streamName: string, state: StreamState, closedByGoodLink: boolean): Finding[] {
   const run = state.broken;
@@ -156,17 +163,25 @@ function settleBroken(streamName: string, state: StreamState, closedByGoodLink: 
       ? [{ kind: 'removed', streamName, revision: first.revision, position: first.position, detail: 'it is chained to an event its stream no longer holds: the events before it were removed and the rest renumbered' }]
       : [{ kind: 'edited', streamName, revision: before.revision, position: before.position, detail: before.unchained ? 'its chain link was removed: the event after it is chained to it' : 'it was replaced by an event with a hash of its own: the event after it is chained to another' }];
   }
-  const moved = closedByGoodLink ? events.slice(0, -1) : events;
-  return moved.map((event, index) => ({
-    kind: 'reordered',
-    streamName,
-    revision: event.revision,
-    position: event.position,
-    detail:
-      !closedByGoodLink && index === moved.length - 1
+  const order = chainOrder(before.hash, events);
+  return events.flatMap((event, index): Finding[] => {
+    const written = order.get(event);
+    if (written === index) return [];
+    const detail =
+      written === undefined
         ? `it is not chained to revision ${event.revision - 1n} before it: it or that event was moved, or that event rewritten`
-        : 'it is not where it was written: it is chained neither to the event before it nor to the event after it',
-  }));
+        : `it is not where it was written: its chain puts it at revision ${before.revision + 1n + BigInt(written)}`;
+    return [{ kind: 'reordered', streamName, revision: event.revision, position: event.position, detail }];
+  });
+}
+
+/** Where the run's links put each of its events (an index into the run), as far as they go from the hash before it. */
+function chainOrder(from: string | null, events: readonly Linked[]): Map<Linked, number> {
+  const byPrev = new Map<string | null, Linked>();
+  for (const event of events) if (!byPrev.has(event.prev)) byPrev.set(event.prev, event);
+  const order = new Map<Linked, number>();
+  for (let next = byPrev.get(from); next !== undefined && !order.has(next); next = byPrev.get(next.hash)) order.set(next, order.size);
+  return order;
 }
 
 function fillMissing(state: StreamState, revision: StreamRevision): boolean {

@@ -89,6 +89,26 @@ describe('ChainVerifier', () => {
     ]);
   });
 
+  it('names only the two events of a swap when one more event ends the stream', () => {
+    const stream = chainedStream('user-u', 5);
+    swapContents(stream, 2, 3);
+    expect(named(verify(stream).findings)).to.deep.equal([
+      { kind: 'reordered', stream: 'user-u', revision: 2n },
+      { kind: 'reordered', stream: 'user-u', revision: 3n },
+    ]);
+  });
+
+  it('names the ends of a reversed run of three and not the middle one, which kept its revision', () => {
+    const stream = chainedStream('user-v', 6);
+    swapContents(stream, 1, 3);
+    const { findings } = verify(stream);
+    expect(named(findings)).to.deep.equal([
+      { kind: 'reordered', stream: 'user-v', revision: 1n },
+      { kind: 'reordered', stream: 'user-v', revision: 3n },
+    ]);
+    expect(findings[0]?.detail).to.include('puts it at revision 3');
+  });
+
   it('names the last two events of a stream when they changed places', () => {
     const stream = chainedStream('user-t', 4);
     swapContents(stream, 2, 3);
