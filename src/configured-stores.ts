@@ -1,16 +1,20 @@
 import path from 'node:path';
 import type { Settings } from './config/settings';
+import { authSessionEventSchemas } from './features/sessions';
+import { userEventSchemas } from './features/users';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
+import { EventSchemaRegistry } from './shared/event-schemas';
 import type { EventStore } from './shared/event-store/event-store';
 import { ChainingEventStore } from './shared/event-store/integrity/chaining-event-store';
 import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
+import { UpcastingEventStore } from './shared/event-store/upcasting-event-store';
 import type { Logger } from './shared/logger';
 import { PROJECT_ROOT } from './shared/project-root';
 
 /*
  * The stores as the settings name them, apart from the service itself, so that the scripts
- * (npm run projections, create-super-admin) load no HTTP layer or feature to reach them.
+ * (npm run projections, create-super-admin) reach them without building the app.
  */
 
 /** The data folder as configured, resolved against the repository so `npm start` works from anywhere. */
@@ -45,9 +49,21 @@ export async function openConfiguredDatabase(
   return { database, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 
-/** The configured adapter as every writer in the service uses it: each append chained to its stream's head. */
-export function eventStoreFor(settings: Settings, database: Database, logger: Logger): EventStore {
-  return new ChainingEventStore(adapterFor(settings, database, logger));
+/**
+ * The configured adapter as every reader and writer in the service uses it: stamped with its
+ * schema version and upcast on read, outside the hash chain, so that what is hashed is what is
+ * stored (ADR 0008); each append chained to its stream's head.
+ */
+export function eventStoreFor(settings: Settings, database: Database, logger: Logger): UpcastingEventStore {
+  return inCurrentShapes(new ChainingEventStore(adapterFor(settings, database, logger)));
+}
+
+/** The features' event schemas, each declared by its own feature, as the features' routes are. */
+export const eventSchemas = new EventSchemaRegistry([userEventSchemas, authSessionEventSchemas]);
+
+/** Any adapter as every reader in the service sees it: stamped on append, upcast on read. */
+export function inCurrentShapes(store: EventStore): UpcastingEventStore {
+  return new UpcastingEventStore(store, eventSchemas);
 }
 
 /**

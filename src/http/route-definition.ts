@@ -17,6 +17,8 @@ export interface RouteInput<B, Q, P, A extends AuthMode, C> {
   query: Q;
   params: P;
   caller: A extends 'required' ? C : undefined;
+  /** The request headers the route declares (`requestHeaders`), by their declared names; undefined when absent. */
+  headers: Readonly<Record<string, string | undefined>>;
   context: CommandContext;
   log: Logger;
 }
@@ -30,6 +32,9 @@ export type RouteResult =
   | { status: 204; cookie?: SessionCookieChange; headers?: ResponseHeaders };
 
 export type ResponseHeaderDocs = Readonly<Record<string, { description: string; schema: JsonSchema }>>;
+
+/** Request headers a route reads, e.g. `If-Match`: documented as header parameters, handed to `handle` as sent. */
+export type RequestHeaderDocs = ResponseHeaderDocs;
 
 export interface ResponseDoc {
   status: number;
@@ -54,6 +59,7 @@ export interface RouteShape<B, Q, P, A extends AuthMode, C> {
   body?: BodySpec<B>;
   query?: ParametersSpec<Q>;
   params?: ParametersSpec<P>;
+  requestHeaders?: RequestHeaderDocs;
   /** The success response first, then the errors the route documents. */
   responses: ResponseDoc[];
   handle(input: RouteInput<B, Q, P, A, C>): Promise<RouteResult>;

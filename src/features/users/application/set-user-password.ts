@@ -6,13 +6,15 @@ import { assertAdministrator, assertMayManageUser, userDecider } from '../domain
 import { assertPasswordRule } from '../domain/password';
 import type { Actor } from '../domain/roles';
 import { userStreamName } from '../domain/user-events';
-import type { CommandResult } from './command-result';
+import type { UserWriteResult } from './command-result';
+import { underRevisionCondition, type ExpectedRevisions } from './revision-condition';
 import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher';
 
 /**
  * An administrator sets a subordinate's password; the target's sessions stay valid.
  * Order: administrator (403) → password rule (400, even for an unknown id) → target (404) →
- * subordinate (403, self never is) → hash. The hash is computed only once all checks pass.
+ * subordinate (403, self never is) → hash → the `If-Match` revision (412). The hash is computed
+ * only once all checks pass.
  */
 @injectable()
 export class SetUserPasswordHandler {
@@ -21,16 +23,22 @@ export class SetUserPasswordHandler {
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
   ) {}
 
-  async execute(input: { actor: Actor; userId: string; password: string }, context: CommandContext): Promise<CommandResult> {
+  async execute(
+    input: { actor: Actor; userId: string; password: string; expectedRevisions?: ExpectedRevisions },
+    context: CommandContext,
+  ): Promise<UserWriteResult> {
     const { actor, password } = input;
     const userId = input.userId.toLowerCase();
     assertAdministrator(actor);
     assertPasswordRule(password);
-    const { position } = await handle(this.store, userStreamName(userId), userDecider, async (state) => {
-      assertMayManageUser(actor, state, userId);
-      const passwordHash = await this.hasher.hash(password);
-      return userDecider.decide({ type: 'SetPassword', data: { userId, actor, passwordHash } }, state);
-    }, context);
-    return { position };
+    const { position, revision } = await underRevisionCondition(userId, input.expectedRevisions, (options) =>
+      handle(this.store, userStreamName(userId), userDecider, async (state) => {
+        assertMayManageUser(actor, state, userId);
+        const passwordHash = await this.hasher.hash(password);
+        return userDecider.decide({ type: 'SetPassword', data: { userId, actor, passwordHash } }, state);
+      }, context, options),
+    );
+    // The target was found, so its stream has a revision.
+    return { position, revision: revision as bigint };
   }
 }
