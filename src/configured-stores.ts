@@ -5,6 +5,7 @@ import { userEventSchemas } from './features/users';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
 import { EventSchemaRegistry } from './shared/event-schemas';
 import type { EventStore } from './shared/event-store/event-store';
+import { ChainingEventStore } from './shared/event-store/integrity/chaining-event-store';
 import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
 import { UpcastingEventStore } from './shared/event-store/upcasting-event-store';
@@ -48,8 +49,13 @@ export async function openConfiguredDatabase(
   return { database, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 
+/**
+ * The configured adapter as every reader and writer in the service uses it: stamped with its
+ * schema version and upcast on read, outside the hash chain, so that what is hashed is what is
+ * stored (ADR 0008); each append chained to its stream's head.
+ */
 export function eventStoreFor(settings: Settings, database: Database, logger: Logger): UpcastingEventStore {
-  return inCurrentShapes(adapterFor(settings, database, logger));
+  return inCurrentShapes(new ChainingEventStore(adapterFor(settings, database, logger)));
 }
 
 /** The features' event schemas, each declared by its own feature, as the features' routes are. */
@@ -60,7 +66,11 @@ export function inCurrentShapes(store: EventStore): UpcastingEventStore {
   return new UpcastingEventStore(store, eventSchemas);
 }
 
-function adapterFor(settings: Settings, database: Database, logger: Logger): EventStore {
+/**
+ * The adapter alone, with events exactly as stored: what the integrity check hashes, so no
+ * decorator that changes what a reader sees (an upcaster, a decryption) may sit on it.
+ */
+export function adapterFor(settings: Settings, database: Database, logger: Logger): EventStore {
   if (settings.eventStore.kind === 'postgres') return new PgEventStore(database);
   return EventStoreDbEventStore.fromConnectionString(settings.eventStore.connectionString, {
     onSubscriptionDropped: (error, resumeAfter) =>

@@ -35,6 +35,8 @@ export const DEFAULT_STREAM_TAIL_CACHE: StreamTailCacheOptions = { maxStreams: 2
  */
 export class StreamTailCache implements EventStore {
   private readonly streams: LRUCache<string, readonly RecordedEvent[]>;
+  /** Held streams this process has appended to since: known to be behind. */
+  private readonly behind = new WeakSet<readonly RecordedEvent[]>();
 
   constructor(
     private readonly inner: EventStore,
@@ -43,14 +45,19 @@ export class StreamTailCache implements EventStore {
     this.streams = new LRUCache({ max: options.maxStreams, maxSize: options.maxEvents, sizeCalculation: (events) => events.length });
   }
 
-  append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult> {
-    return this.inner.append(streamName, events, options);
+  async append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult> {
+    const result = await this.inner.append(streamName, events, options);
+    // What is held is now behind the stream for certain: a stale-allowed read must not be
+    // answered from it, or the next command on this stream would lose a race to itself.
+    const held = this.streams.get(streamName);
+    if (held !== undefined) this.behind.add(held);
+    return result;
   }
 
   async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     if (!isWholeRead(options)) return this.inner.readStream(streamName, options);
     const held = options?.staleAllowed === true ? this.streams.get(streamName) : undefined;
-    if (held !== undefined) return held.slice();
+    if (held !== undefined && !this.behind.has(held)) return held.slice();
     const [events] = await this.readStreams([{ streamName }]);
     return events ?? [];
   }

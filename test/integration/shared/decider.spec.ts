@@ -82,6 +82,14 @@ describe('handleCommand over the stream tail cache: deciding on remembered state
     expect(await types()).to.deep.equal(['TurnedOn']);
   });
 
+  it('after its own append, reads the tail before deciding again: it never races itself', async () => {
+    await handleCommand(cached, switchDecider, stream, { type: 'TurnOff' }, context());
+    const appends = sinon.spy(store, 'append');
+    await handleCommand(cached, switchDecider, stream, { type: 'TurnOn' }, context());
+    expect(appends.callCount).to.equal(1);
+    expect(await types()).to.deep.equal(['TurnedOn', 'TurnedOff', 'TurnedOn']);
+  });
+
   it('lets a lost race on fresh state escape after its attempts', async () => {
     const racing = sinon.stub(store, 'append').rejects(new WrongExpectedVersionError(stream, 0n, 5n));
     const error = await rejection(handleCommand(cached, switchDecider, stream, { type: 'TurnOff' }, context(), { maxAttempts: 2 }));
