@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { isConnectionError } from '../shared/database';
-import { AppError, type ErrorKind } from '../shared/errors';
+import { AppError, TooManyRequestsError, type ErrorKind } from '../shared/errors';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedVersionError } from '../shared/event-store/event-store';
 import { sendJson } from './json-response';
 import { requestLogOf } from './request-context';
@@ -14,6 +14,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  too_many_requests: 429,
   unavailable: 503,
 };
 
@@ -66,6 +67,7 @@ function respond(error: unknown, res: Response, log: Logger): void {
   }
   if (error instanceof AppError && error.kind !== 'unavailable') {
     log.info({ code: error.code }, `Handled exception: ${error.name} — ${error.message}`);
+    if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterS));
     sendJson(res, STATUS_BY_KIND[error.kind], { error: error.message, code: error.code });
     return;
   }

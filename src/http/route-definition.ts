@@ -12,12 +12,21 @@ export interface AuthenticatedCaller {
   readonly userId: string;
 }
 
+/** The other end of the request. */
+export interface RequestClient {
+  /** The socket's peer, or the client a trusted proxy names in X-Forwarded-For (express's `req.ip`). */
+  readonly address: string;
+  /** Aborts when the client goes away before its response is written: work still waiting may be dropped. */
+  readonly signal: AbortSignal;
+}
+
 export interface RouteInput<B, Q, P, A extends AuthMode, C> {
   body: B;
   query: Q;
   params: P;
   caller: A extends 'required' ? C : undefined;
   context: CommandContext;
+  client: RequestClient;
   log: Logger;
 }
 
