@@ -1,4 +1,4 @@
-import { container, type DependencyContainer } from 'tsyringe';
+import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
   CheckpointStore,
   checkReadModelsLog,
@@ -21,8 +21,11 @@ import {
   USER_SESSIONS_INDEX,
 } from './features/sessions';
 import {
+  ATTEMPT_THROTTLE,
   BcryptPasswordHasher,
   ID_GENERATOR,
+  RateLimiterAttemptThrottle,
+  postgresLimiters,
   PASSWORD_HASHER,
   READ_MODEL_FRESHNESS,
   USER_DIRECTORY_READER,
@@ -62,7 +65,13 @@ export function buildContainer(infrastructure: Infrastructure, positions = proje
       cost: settings.password.hasherWorkFactor,
       maxConcurrent: settings.password.hasherMaxConcurrency,
       waitTimeoutMs: Math.round(settings.password.hasherWaitTimeoutS * 1000),
+      maxWaiting: settings.password.hasherQueueMax,
+      signUp: { maxConcurrent: settings.password.hasherSignupConcurrency, maxWaiting: settings.password.hasherSignupQueueMax },
     }),
+  });
+  // On first use: the counters live in the database, which a composition without one never touches.
+  scope.register(ATTEMPT_THROTTLE, {
+    useFactory: instanceCachingFactory(() => new RateLimiterAttemptThrottle(settings.throttle, postgresLimiters(database.knex))),
   });
   scope.register(ID_GENERATOR, { useValue: new UuidIdGenerator() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new CryptoSessionIdGenerator() });

@@ -76,6 +76,7 @@ export async function startServiceOn(
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
+    trustedProxies: settings.server.trustedProxies,
     ...(infrastructure.metrics ? { metrics: infrastructure.metrics } : {}),
     ready: () => readinessProblems(database, infrastructure.eventStore, logger),
     projectionStatus: () => readProjectionStatus(database, infrastructure.eventStore),

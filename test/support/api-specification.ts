@@ -13,7 +13,15 @@ import {
   type SessionIdGenerator,
   type TokenCodec,
 } from '../../src/features/sessions';
-import { ID_GENERATOR, PASSWORD_HASHER, UuidIdGenerator, usersRoutes } from '../../src/features/users';
+import {
+  ATTEMPT_THROTTLE,
+  ID_GENERATOR,
+  PASSWORD_HASHER,
+  RateLimiterAttemptThrottle,
+  UuidIdGenerator,
+  memoryLimiters,
+  usersRoutes,
+} from '../../src/features/users';
 import { createApp } from '../../src/http/app';
 import type { Resolve } from '../../src/http/route-definition';
 import type { Clock } from '../../src/shared/clock';
@@ -143,6 +151,7 @@ function compose(options: ApiSpecificationOptions) {
   const infrastructure: Infrastructure = { settings, logger, database: noDatabase, eventStore, clock };
   const scope: DependencyContainer = buildContainer(infrastructure);
   scope.register(PASSWORD_HASHER, { useValue: new FakeHasher() });
+  scope.register(ATTEMPT_THROTTLE, { useValue: new RateLimiterAttemptThrottle(settings.throttle, memoryLimiters) });
   scope.register(ID_GENERATOR, { useValue: new SequentialIds() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new SequentialSessionIds() });
   scope.register(USER_SESSIONS_INDEX, { useValue: new LogUserSessionsIndex(eventStore, clock) });

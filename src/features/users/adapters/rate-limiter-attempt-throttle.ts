@@ -14,8 +14,8 @@ export interface ThrottlePolicy {
   readonly addressFailures: number;
   readonly addressFailuresWindowS: number;
   /** Sign-ups and administrators' password sets from one address. */
-  readonly addressWrites: number;
-  readonly addressWritesWindowS: number;
+  readonly addressSignups: number;
+  readonly addressSignupsWindowS: number;
   /** Password writes naming one account (sign-ups of a username, sets of a user's password) in an hour. */
   readonly accountWritesPerHour: number;
 }
@@ -62,7 +62,7 @@ export class RateLimiterAttemptThrottle implements AttemptThrottle {
     this.accountHourly = limiter({ keyPrefix: 'account_hourly', points: policy.accountFailuresPerHour, duration: 3_600 });
     this.accountFailures = limiter({ keyPrefix: 'account_failures', points: UNCAPPED, duration: FAILURE_MEMORY_S });
     this.accountGate = limiter({ keyPrefix: 'account_gate', points: 1, duration: GATE_LEASE_S });
-    this.addressWrites = limiter({ keyPrefix: 'address_writes', points: policy.addressWrites, duration: policy.addressWritesWindowS });
+    this.addressWrites = limiter({ keyPrefix: 'address_writes', points: policy.addressSignups, duration: policy.addressSignupsWindowS });
     this.accountWrites = limiter({ keyPrefix: 'account_writes', points: policy.accountWritesPerHour, duration: 3_600 });
   }
 

@@ -9,7 +9,7 @@ import { UserHistoryHandler } from '../application/user-history';
 import type { Actor, Caller } from '../domain/roles';
 import { commandErrors, errorResponse } from '../../../http/openapi';
 import { RequestValidationError } from '../../../http/request-validation-error';
-import { notAuthenticated } from './account-error-docs';
+import { notAuthenticated, tooManyAttempts } from './account-error-docs';
 import {
   READ_MODEL_STALE_HEADER,
   created,
@@ -172,9 +172,10 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         { status: 204, description: 'Password set', headers: logPositionHeaderDoc },
         errorResponse(400, 'Password too short (`user.password_too_short`)'),
         ...targetErrors,
+        tooManyAttempts,
       ],
-      async handle({ params, body, caller, context }) {
-        const input = { actor: actorOf(caller), userId: params.user_id, password: body };
+      async handle({ params, body, caller, context, client }) {
+        const input = { actor: actorOf(caller), userId: params.user_id, password: body, client };
         const { position } = await setUserPassword.execute(input, context);
         return noContent(undefined, logPositionHeader(position));
       },
