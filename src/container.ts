@@ -43,6 +43,8 @@ export interface Infrastructure {
   readonly settings: Settings;
   readonly logger: Logger;
   readonly database: Database;
+  /** The reads that serve requests, under a statement timeout; the database above when absent. */
+  readonly readDatabase?: Database;
   readonly eventStore: EventStore;
   readonly clock: Clock;
   /** True when this process started the embedded database itself (rather than attaching to another's). */
@@ -83,11 +85,12 @@ export function buildContainer(infrastructure: Infrastructure, positions = proje
     },
   });
   scope.register(USERNAME_RESERVATION_POLICY, { useValue: defaultUsernameReservationPolicy });
-  scope.register(USER_DIRECTORY_READER, { useValue: new PgUserDirectoryReader(database) });
+  const reads = infrastructure.readDatabase ?? database;
+  scope.register(USER_DIRECTORY_READER, { useValue: new PgUserDirectoryReader(reads) });
   scope.register(READ_MODEL_FRESHNESS, {
     useValue: new UsersReadModelFreshness(positions, { maxWaitMs: settings.projections.readYourWritesWaitMs }),
   });
-  scope.register(USER_SESSIONS_INDEX, { useValue: new PgUserSessionsIndex(database, clock) });
+  scope.register(USER_SESSIONS_INDEX, { useValue: new PgUserSessionsIndex(reads, clock) });
   return scope;
 }
 

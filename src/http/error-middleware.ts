@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { isConnectionError } from '../shared/database';
+import { isConnectionError, isStatementCancelled } from '../shared/database';
 import { AppError, TooManyRequestsError, type ErrorKind } from '../shared/errors';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedVersionError } from '../shared/event-store/event-store';
 import { sendJson } from './json-response';
@@ -81,8 +81,10 @@ function respond(error: unknown, res: Response, log: Logger): void {
     sendJson(res, 413, TOO_LARGE);
     return;
   }
-  if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error)) {
-    log.error({ err: error }, 'Service unavailable');
+  if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error) || isStatementCancelled(error)) {
+    // A client that left is no fault of the service's.
+    if (error instanceof AppError && error.code === 'request.aborted') log.info({ code: error.code }, 'Client went away');
+    else log.error({ err: error }, 'Service unavailable');
     sendJson(res, 503, error instanceof AppError ? { error: error.message, code: error.code } : UNAVAILABLE);
     return;
   }

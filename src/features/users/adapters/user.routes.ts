@@ -143,10 +143,11 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         errorResponse(400, 'Unknown sorting field (`users.invalid_sorting_field`), or a cursor not made by this service or for another sorting (`users.invalid_cursor`)'),
         ...authErrors,
       ],
-      async handle({ query, caller }) {
+      async handle({ query, caller, client }) {
         const minPosition = query.min_position === undefined ? undefined : parseMinPosition(query.min_position);
         const page = await listUsers.execute({
           actor: actorOf(caller),
+          signal: client.signal,
           ...(minPosition !== undefined ? { minPosition } : {}),
           limit: query.limit,
           offset: query.offset,
