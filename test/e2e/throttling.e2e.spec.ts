@@ -2,6 +2,7 @@ import bcrypt from 'bcrypt';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import sinon from 'sinon';
+import { Semaphore } from '../../src/features/users/adapters/semaphore';
 import { eventually } from '../support/eventually';
 import { aUsername, startE2eService, type E2eService } from '../support/http-e2e-service';
 import type { HttpReply } from '../support/http-client';
@@ -171,8 +172,10 @@ describe('throttling (e2e, PostgreSQL counters)', function () {
   });
 
   it('drops a sign-up whose client disconnected while it waited for a hash slot: it never reaches bcrypt', async () => {
-    const api = await service({ ...(await ownDatabase()), HASHER_WORK_FACTOR: '13', HASHER_SIGNUP_CONCURRENCY: '1' });
+    // One sign-up slot, and a cost that keeps it busy while the second sign-up waits and leaves.
+    const api = await service({ ...(await ownDatabase()), HASHER_WORK_FACTOR: '14', HASHER_SIGNUP_CONCURRENCY: '1' });
     const hash = sinon.spy(bcrypt, 'hash');
+    const asked = sinon.spy(Semaphore.prototype, 'run');
     const holder = api.request('POST', '/api/v1/account/signup', { json: { username: aUsername('h'), password: 'secret1' } });
     await eventually('the first sign-up to hold the slot', () => hash.callCount === 1);
 
@@ -184,6 +187,8 @@ describe('throttling (e2e, PostgreSQL counters)', function () {
       body: JSON.stringify({ username: leaver, password: 'secret1' }),
       signal: gone.signal,
     }).catch((error: Error) => error.name);
+    await eventually('the second sign-up to wait for the slot', () => asked.callCount === 2);
+    expect(hash.callCount, 'still waiting').to.equal(1);
     gone.abort();
     expect(await left).to.equal('AbortError');
 
