@@ -315,7 +315,7 @@ describe('loadSettings', () => {
       const { dir, file } = configDirWith('local', (toml) => toml.replace('port = 8000', 'prot = 8000'));
       expect(messageOf(() => loadSettings({ PORT: '8000' }, dir))).to.equal(
         'Invalid configuration (APP_ENV=local):\n' +
-          `  - server.prot in ${file}: is not a known key; [server] takes port, body_limit_bytes, shutdown_grace_ms`,
+          `  - server.prot in ${file}: is not a known key; [server] takes port, body_limit_bytes, shutdown_grace_ms, trusted_proxies`,
       );
     });
 
