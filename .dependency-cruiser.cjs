@@ -11,7 +11,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/features/[^/]+/domain/' },
       to: {
-        pathNot: ['^src/features/[^/]+/domain/', '^src/shared/(decider|errors|command-context)\\.ts$'],
+        pathNot: ['^src/features/[^/]+/domain/', '^src/shared/(decider|errors|command-context|event-schemas)\\.ts$'],
       },
     },
     {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { isConnectionError } from '../src/shared/database/connection-errors';
 import type { Database } from '../src/shared/database/database';
+import { EventSchemaVersionError, type EventCoordinates } from '../src/shared/event-schemas';
 import { EventStoreUnavailableError, type EventStore, type GlobalPosition, type RecordedEvent } from '../src/shared/event-store/event-store';
 import { CheckpointConflictError, isLease } from './checkpoint-store';
 import type { CheckpointStore, Lease, Presence, StoppedEvent } from './checkpoint-store';
@@ -66,8 +67,8 @@ export interface RunnerState {
 
 /** A batch failed for a reason other than the infrastructure or a lost lease. */
 class BatchFailure extends Error {
-  constructor(override readonly cause: unknown, readonly event: RecordedEvent | undefined) {
-    super(cause instanceof Error ? cause.message : String(cause));
+  constructor(override readonly cause: unknown, readonly event: EventCoordinates | undefined, message = cause instanceof Error ? cause.message : String(cause)) {
+    super(message);
   }
 }
 
@@ -201,6 +202,8 @@ export class ProjectionRunner {
         return 'lease_lost';
       }
       if (error instanceof BatchFailure) return this.onBatchFailure(lease, error);
+      // The subscription could not upcast it: this release cannot apply it, like a poison event.
+      if (error instanceof EventSchemaVersionError) return this.onBatchFailure(lease, new BatchFailure(error, error.event, error.problem));
       if (error instanceof ReadModelsFromAnotherLogError) return this.stopForLogMismatch(lease, error);
       if (mismatch !== undefined) return this.stopForLogMismatch(lease, mismatch);
       this.log.error({ err: error }, 'projection batch failed; rolled back, retrying from the checkpoint');
@@ -253,6 +256,11 @@ export class ProjectionRunner {
       }
       const last = batch[batch.length - 1];
       if (last !== undefined && this.stopping.signal.aborted) await this.commit(lease, position, last.position, batch);
+    } catch (error) {
+      // An event this release cannot read ends the subscription at it: what precedes it is committed first.
+      const last = batch[batch.length - 1];
+      if (error instanceof EventSchemaVersionError && last !== undefined) await this.commit(lease, position, last.position, batch);
+      throw error;
     } finally {
       this.closeSubscription = undefined;
       await subscription.close();

@@ -1,15 +1,19 @@
 import path from 'node:path';
 import type { Settings } from './config/settings';
+import { authSessionEventSchemas } from './features/sessions';
+import { userEventSchemas } from './features/users';
 import { databaseTargetOf, ensureServerDatabase, migrateToLatest, openDatabase, resolveDatabaseTarget, type Database } from './shared/database';
+import { EventSchemaRegistry } from './shared/event-schemas';
 import type { EventStore } from './shared/event-store/event-store';
 import { EventStoreDbEventStore } from './shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from './shared/event-store/pg/pg-event-store';
+import { UpcastingEventStore } from './shared/event-store/upcasting-event-store';
 import type { Logger } from './shared/logger';
 import { PROJECT_ROOT } from './shared/project-root';
 
 /*
  * The stores as the settings name them, apart from the service itself, so that the scripts
- * (npm run projections, create-super-admin) load no HTTP layer or feature to reach them.
+ * (npm run projections, create-super-admin) reach them without building the app.
  */
 
 /** The data folder as configured, resolved against the repository so `npm start` works from anywhere. */
@@ -44,7 +48,19 @@ export async function openConfiguredDatabase(
   return { database, ownsEmbeddedDatabase: target.kind === 'embedded' };
 }
 
-export function eventStoreFor(settings: Settings, database: Database, logger: Logger): EventStore {
+export function eventStoreFor(settings: Settings, database: Database, logger: Logger): UpcastingEventStore {
+  return inCurrentShapes(adapterFor(settings, database, logger));
+}
+
+/** The features' event schemas, each declared by its own feature, as the features' routes are. */
+export const eventSchemas = new EventSchemaRegistry([userEventSchemas, authSessionEventSchemas]);
+
+/** Any adapter as every reader in the service sees it: stamped on append, upcast on read. */
+export function inCurrentShapes(store: EventStore): UpcastingEventStore {
+  return new UpcastingEventStore(store, eventSchemas);
+}
+
+function adapterFor(settings: Settings, database: Database, logger: Logger): EventStore {
   if (settings.eventStore.kind === 'postgres') return new PgEventStore(database);
   return EventStoreDbEventStore.fromConnectionString(settings.eventStore.connectionString, {
     onSubscriptionDropped: (error, resumeAfter) =>

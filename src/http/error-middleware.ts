@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { isConnectionError, isStatementCancelled } from '../shared/database';
 import { AppError, TooManyRequestsError, type ErrorKind } from '../shared/errors';
+import { EventSchemaVersionError } from '../shared/event-schemas';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedVersionError } from '../shared/event-store/event-store';
 import { sendJson } from './json-response';
 import { requestLogOf } from './request-context';
@@ -25,6 +26,8 @@ const CONCURRENCY_CONFLICT = {
   error: 'The resource was changed by a concurrent request. Please try again.',
   code: 'concurrency.conflict',
 };
+/** A stored event of a newer release's schema version: another instance (or the next deploy) may read it. */
+const SCHEMA_VERSION_UNSUPPORTED = { error: UNAVAILABLE.error, code: 'event.schema_version_unsupported' };
 const TOO_LARGE = { error: 'Request body is too large.', code: 'request.too_large' };
 const INTERNAL = { error: 'Internal Server Error', code: 'internal' };
 
@@ -79,6 +82,11 @@ function respond(error: unknown, res: Response, log: Logger): void {
   if (error instanceof AppendTooLargeError) {
     log.info({ stream: error.streamName }, `Handled exception: ${error.name} — ${error.message}`);
     sendJson(res, 413, TOO_LARGE);
+    return;
+  }
+  if (error instanceof EventSchemaVersionError) {
+    log.error({ err: error }, 'Service unavailable: an event of an unknown schema version');
+    sendJson(res, 503, SCHEMA_VERSION_UNSUPPORTED);
     return;
   }
   if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error) || isStatementCancelled(error)) {

@@ -175,7 +175,11 @@ const COOKIE_NOTE =
   'Needs the `access_token` cookie (HttpOnly, `Path=/`) that `POST /api/v1/account/login` sets. ' +
   'Any answer may carry a renewed cookie when the session slides, or a cleared one when the session is no longer allowed.';
 
-const UNAVAILABLE_DOC = errorResponse(503, 'Service temporarily unavailable: the database or the event store cannot be reached (`service.unavailable`)');
+const UNAVAILABLE_DOC = errorResponse(
+  503,
+  'Service temporarily unavailable: the database or the event store cannot be reached (`service.unavailable`), ' +
+    'or a stored event has a schema version newer than this release knows (`event.schema_version_unsupported`)',
+);
 const INTERNAL_DOC = errorResponse(500, 'Unexpected failure (`internal`)');
 
 /** The OpenAPI 3.1 document, built from the same route definitions and ajv schemas that validate requests. */
@@ -285,7 +289,7 @@ export function buildOpenApiDocument(
 }
 
 function operation(route: RouteDefinition): Record<string, unknown> {
-  const parameters = [route.params, route.query].flatMap((spec) =>
+  const parameters: Array<Record<string, unknown>> = [route.params, route.query].flatMap((spec) =>
     spec
       ? Object.entries(spec.schema.properties).map(([name, schema]) => ({
           name,
@@ -296,6 +300,9 @@ function operation(route: RouteDefinition): Record<string, unknown> {
         }))
       : [],
   );
+  for (const [name, header] of Object.entries(route.requestHeaders ?? {})) {
+    parameters.push({ name, in: 'header', required: false, description: header.description, schema: header.schema });
+  }
   const description = [route.description, route.auth === 'required' ? COOKIE_NOTE : undefined].filter(Boolean).join('\n\n');
   return {
     tags: route.tags,

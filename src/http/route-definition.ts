@@ -25,6 +25,8 @@ export interface RouteInput<B, Q, P, A extends AuthMode, C> {
   query: Q;
   params: P;
   caller: A extends 'required' ? C : undefined;
+  /** The request headers the route declares (`requestHeaders`), by their declared names; undefined when absent. */
+  headers: Readonly<Record<string, string | undefined>>;
   context: CommandContext;
   client: RequestClient;
   log: Logger;
@@ -39,6 +41,9 @@ export type RouteResult =
   | { status: 204; cookie?: SessionCookieChange; headers?: ResponseHeaders };
 
 export type ResponseHeaderDocs = Readonly<Record<string, { description: string; schema: JsonSchema }>>;
+
+/** Request headers a route reads, e.g. `If-Match`: documented as header parameters, handed to `handle` as sent. */
+export type RequestHeaderDocs = ResponseHeaderDocs;
 
 export interface ResponseDoc {
   status: number;
@@ -63,6 +68,7 @@ export interface RouteShape<B, Q, P, A extends AuthMode, C> {
   body?: BodySpec<B>;
   query?: ParametersSpec<Q>;
   params?: ParametersSpec<P>;
+  requestHeaders?: RequestHeaderDocs;
   /** The success response first, then the errors the route documents. */
   responses: ResponseDoc[];
   handle(input: RouteInput<B, Q, P, A, C>): Promise<RouteResult>;

@@ -54,7 +54,8 @@ function runner<C extends AuthenticatedCaller>(route: RouteDefinition<C>, env: R
     const body = route.body && decoded ? collect(validateBody(route.body, decoded)) : undefined;
     if (errors.length > 0) throw new RequestValidationError(errors);
 
-    const result = await route.handle({ body, query, params, caller, context, client: requestClient(req, res), log });
+    const headers = Object.fromEntries(Object.keys(route.requestHeaders ?? {}).map((name) => [name, req.get(name)]));
+    const result = await route.handle({ body, query, params, caller, headers, context, client: requestClient(req, res), log });
     if (result.cookie) setCookie(result.cookie);
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     if (result.status === 204) sendNoContent(res);

@@ -65,6 +65,13 @@ export interface HandleCommandOptions {
    * so that a replay cannot append twice.
    */
   readonly eventId?: (index: number) => string;
+  /**
+   * The revision (or any of the revisions) the caller pinned, e.g. from `If-Match`. The stream
+   * must be at it when the decision is made, else a WrongExpectedVersionError; the append then
+   * expects exactly it, and a lost race is not retried: the caller decided on what it saw.
+   * The decision runs first, so its own refusals (403, 404) win over the mismatch.
+   */
+  readonly expectedRevision?: StreamRevision | readonly StreamRevision[];
 }
 
 /** What a use case decides on the one state it loaded: checks, hashing and the decision. */
@@ -83,11 +90,15 @@ export async function handle<State, Event extends DomainEvent>(
   context: CommandContext,
   options: HandleCommandOptions = {},
 ): Promise<CommandOutcome<State>> {
-  const maxAttempts = options.maxAttempts ?? 3;
+  const pinned = options.expectedRevision === undefined ? undefined : ([] as StreamRevision[]).concat(options.expectedRevision);
+  const maxAttempts = pinned === undefined ? (options.maxAttempts ?? 3) : 1;
   const eventId = options.eventId ?? (() => randomUUID());
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadAggregate(store, evolution, streamName);
     const decided = await decide(state);
+    if (pinned !== undefined && (revision === undefined || !pinned.includes(revision))) {
+      throw new WrongExpectedVersionError(streamName, pinned[0] ?? 'stream_exists', revision ?? 'no_stream');
+    }
     const events: readonly Event[] = Array.isArray(decided) ? decided : [decided as Event];
     if (events.length === 0) return { state, events, revision, position: undefined };
     const metadata = toMetadata(context);

@@ -56,6 +56,13 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A condition the client set (an `If-Match` revision) no longer holds (412). */
+export class PreconditionFailedError extends AppError {
+  constructor(code: string, message: string) {
+    super('precondition_failed', code, message);
+  }
+}
+
 /** An infrastructure part is down or saturated; the client may retry (503). */
 export class ServiceUnavailableError extends AppError {
   constructor(code: string, options?: { cause?: unknown }) {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import pino from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import { loadSettings } from '../../src/config/load-settings';
+import { inCurrentShapes } from '../../src/configured-stores';
 import { buildContainer, type Infrastructure } from '../../src/container';
 import {
   ResolveSessionHandler,
@@ -36,14 +37,18 @@ import { FakeHasher, LogUserSessionsIndex } from './in-process-ports';
 /**
  * API specifications: given events by stream, when a request, then the response and the events
  * the request appended. The routes, the authenticator and every handler are the service's own,
- * composed by `buildContainer` as `startServiceOn` composes them, over an in-memory event store,
+ * composed by `buildContainer` as `startServiceOn` composes them, over an in-memory event store
+ * in current shapes (stamped and upcast, as every store of the service is),
  * a clock the test moves, the fake hasher, deterministic ids and the sessions index folded from
  * the log. There is no database: the users list reads a PostgreSQL projection and is specified
  * by the end-to-end suites.
  */
 
-/** Streams and their events, appended in the order given. */
-export type History = Readonly<Record<string, readonly DomainEvent[]>>;
+/**
+ * Streams and their events, appended in the order given, as stored (not stamped or upcast:
+ * `metadata` may give a schema version an older or newer release wrote).
+ */
+export type History = Readonly<Record<string, readonly (DomainEvent & { readonly metadata?: Partial<EventMetadata> })[]>>;
 
 export interface ApiRequest extends RequestOptions {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
@@ -97,6 +102,11 @@ export interface Scenario {
 export interface ApiSpecificationOptions {
   /** Secure cookies (`SameSite=Strict; Secure`); off by default, as in config/test. */
   readonly secureCookies?: boolean;
+  /**
+   * What the sessions index has folded: everything (`caught-up`, the default), the given history
+   * only (`stopped-after-given`, a projection stopped before the scenario), or nothing (`never-ran`).
+   */
+  readonly sessionsIndex?: 'caught-up' | 'stopped-after-given' | 'never-ran';
 }
 
 export const CLEARED_COOKIE = 'access_token=""; HttpOnly; Max-Age=0; Path=/';
@@ -146,7 +156,9 @@ const noDatabase = new Proxy({} as Database, {
 function compose(options: ApiSpecificationOptions) {
   const { settings } = loadSettings({ APP_ENV: 'test' });
   const clock = new MovableClock();
-  const eventStore = new InMemoryEventStore();
+  // The given history is recorded at T0, the scenario's requests at its clock (`recorded_at` and `as_of` follow `advance`).
+  const recording = { given: true };
+  const eventStore = inCurrentShapes(new InMemoryEventStore({ now: () => (recording.given ? T0 : clock.now()) }));
   const logger = pino({ level: 'silent' });
   const infrastructure: Infrastructure = { settings, logger, database: noDatabase, eventStore, clock };
   const scope: DependencyContainer = buildContainer(infrastructure);
@@ -154,7 +166,9 @@ function compose(options: ApiSpecificationOptions) {
   scope.register(ATTEMPT_THROTTLE, { useValue: new RateLimiterAttemptThrottle(settings.throttle, memoryLimiters) });
   scope.register(ID_GENERATOR, { useValue: new SequentialIds() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new SequentialSessionIds() });
-  scope.register(USER_SESSIONS_INDEX, { useValue: new LogUserSessionsIndex(eventStore, clock) });
+  const sessionsIndex = new LogUserSessionsIndex(eventStore, clock);
+  if (options.sessionsIndex === 'never-ran') sessionsIndex.freeze(undefined);
+  scope.register(USER_SESSIONS_INDEX, { useValue: sessionsIndex });
   const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
     routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
@@ -164,7 +178,7 @@ function compose(options: ApiSpecificationOptions) {
     cookies: { secure: options.secureCookies ?? settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
   });
-  return { app, clock, eventStore, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
+  return { app, clock, eventStore, sessionsIndex, recording, tokens: scope.resolve<TokenCodec>(TOKEN_CODEC) };
 }
 
 /**
@@ -176,16 +190,18 @@ export function apiSpecification(options: ApiSpecificationOptions = {}) {
   const servers: TestServer[] = [];
   return {
     given(...histories: readonly History[]): Scenario {
-      const { app, clock, eventStore, tokens } = compose(options);
+      const { app, clock, eventStore, sessionsIndex, recording, tokens } = compose(options);
       const ready = (async () => {
         for (const history of histories) {
           for (const [stream, events] of Object.entries(history)) {
-            await eventStore.append(
+            await eventStore.stored.append(
               stream,
-              events.map((event) => ({ id: crypto.randomUUID(), type: event.type, data: event.data, metadata: GIVEN_METADATA })),
+              events.map((event) => ({ id: crypto.randomUUID(), type: event.type, data: event.data, metadata: { ...GIVEN_METADATA, ...event.metadata } })),
             );
           }
         }
+        recording.given = false;
+        if (options.sessionsIndex === 'stopped-after-given') sessionsIndex.freeze(await eventStore.headPosition());
         const server = await serve(app);
         servers.push(server);
         return server;

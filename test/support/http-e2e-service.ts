@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadSettings } from '../../src/config/load-settings';
 import { startService, type RunningService } from '../../src/service';
 import type { Clock } from '../../src/shared/clock';
+import { DATABASE, type Database } from '../../src/shared/database';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store';
 import { requester, type HttpReply, type RequestOptions } from './http-client';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from './eventstoredb-double';
@@ -31,6 +32,8 @@ export interface E2eService {
   readonly superAdmin: { username: string; password: string };
   /** The service's own event store, to assert what a request recorded. */
   readonly eventStore: EventStore;
+  /** The service's own database (read tables, checkpoints), to stage what an operator does. */
+  readonly database: Database;
   /** The EventStoreDB test double the service talks to, when it runs on one. */
   readonly eventStoreDouble: EventStoreDbDouble | undefined;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpReply>;
@@ -100,6 +103,7 @@ export async function startE2eService(env: Record<string, string> = {}, eventSto
     clock,
     superAdmin,
     eventStore: service.container.resolve<EventStore>(EVENT_STORE),
+    database: service.container.resolve<Database>(DATABASE),
     eventStoreDouble: double,
     request,
     async logIn(username, password) {

@@ -14,6 +14,7 @@ import {
   SetUserPasswordHandler,
   SignUpHandler,
   UserHistoryHandler,
+  UserStateHandler,
   usersRoutes,
   type Caller,
   type Role,
@@ -59,12 +60,13 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
   const user = {
     createUser: { execute: sinon.stub().resolves({ id: randomUUID(), position: 1n }) },
     listUsers: { execute: sinon.stub().resolves({ users: [], total: 0, nextCursor: null, stale: false }) },
-    setUserPassword: { execute: sinon.stub().resolves({ position: undefined }) },
-    grantAdmin: { execute: sinon.stub().resolves({ position: undefined }) },
-    revokeAdmin: { execute: sinon.stub().resolves({ position: undefined }) },
-    activateUser: { execute: sinon.stub().resolves({ position: undefined }) },
-    deactivateUser: { execute: sinon.stub().resolves({ position: undefined }) },
+    setUserPassword: { execute: sinon.stub().resolves({ position: undefined, revision: 0n }) },
+    grantAdmin: { execute: sinon.stub().resolves({ position: undefined, revision: 0n }) },
+    revokeAdmin: { execute: sinon.stub().resolves({ position: undefined, revision: 0n }) },
+    activateUser: { execute: sinon.stub().resolves({ position: undefined, revision: 0n }) },
+    deactivateUser: { execute: sinon.stub().resolves({ position: undefined, revision: 0n }) },
     userHistory: { execute: sinon.stub().resolves({ events: [], total: 0, nextCursor: null }) },
+    userState: { execute: sinon.stub().resolves({ user: { id_: randomUUID(), username: 'alice.smith', role: 'user', is_active: true }, revision: 0n }) },
   };
   const stubs = new Map<unknown, unknown>([
     [SignUpHandler, account.signUp],
@@ -80,6 +82,7 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
     [ActivateUserHandler, user.activateUser],
     [DeactivateUserHandler, user.deactivateUser],
     [UserHistoryHandler, user.userHistory],
+    [UserStateHandler, user.userState],
   ]);
   const resolve = ((token: unknown) => {
     if (!stubs.has(token)) throw new Error(`no fake for ${String(token)}`);

@@ -1,7 +1,7 @@
-import type { UserSessionsIndex } from '../../src/features/sessions';
+import type { IndexedSessions, UserSessionsIndex } from '../../src/features/sessions';
 import type { PasswordHasher } from '../../src/features/users';
 import type { Clock } from '../../src/shared/clock';
-import type { EventStore } from '../../src/shared/event-store/event-store';
+import type { EventStore, GlobalPosition } from '../../src/shared/event-store/event-store';
 
 /** What the fake hasher stores for `raw`: reversible, so tests can write the expected hash. */
 export const fakeHashOf = (raw: string): string => `fake$${Buffer.from(raw, 'utf8').toString('base64')}`;
@@ -20,21 +20,33 @@ export class FakeHasher implements PasswordHasher {
   }
 }
 
-/** The sessions index folded straight from the log, as the projection would after catching up. */
+/**
+ * The sessions index folded straight from the log, as the projection would after catching up;
+ * or, once frozen, as a projection stopped at that position (or one that never ran) would answer the audit.
+ */
 export class LogUserSessionsIndex implements UserSessionsIndex {
+  private frozen: { at: GlobalPosition | undefined } | undefined;
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
   ) {}
 
-  async sessionIdsOf(userId: string): Promise<string[]> {
-    const { events } = await this.store.readAll({ filter: { streamNamePrefixes: ['session-'] } });
+  /** From now on the audit's answers stop at `position` (undefined: the projection never folded anything). */
+  freeze(position: GlobalPosition | undefined): void {
+    this.frozen = { at: position };
+  }
+
+  async sessionsOf(userId: string): Promise<IndexedSessions> {
+    if (this.frozen !== undefined && this.frozen.at === undefined) return { sessionIds: [], foldedUpTo: undefined };
+    const { events, lastPosition } = await this.store.readAll({ filter: { streamNamePrefixes: ['session-'] } });
+    const upTo = this.frozen?.at ?? lastPosition;
     const ids = new Set<string>();
-    for (const { type, data } of events) {
+    for (const { type, data, position } of events) {
       const d = data as { sessionId: string; userId: string };
-      if (type === 'SessionStarted' && d.userId === userId) ids.add(d.sessionId);
+      if (type === 'SessionStarted' && d.userId === userId && (upTo === undefined || position <= upTo)) ids.add(d.sessionId);
     }
-    return [...ids];
+    return { sessionIds: [...ids], foldedUpTo: upTo };
   }
 
   async liveSessionIds(userId: string): Promise<string[]> {

@@ -16,6 +16,7 @@ export type {
   SessionEndReason,
 } from './domain/auth-session-events';
 export { sessionStreamName } from './domain/auth-session-events';
+export { authSessionEventSchemas } from './domain/auth-session-event-schemas';
 export type { AuthSessionState } from './domain/auth-session';
 export { authSessionDecider } from './domain/decide';
 export {
@@ -28,7 +29,7 @@ export {
 
 export { TOKEN_CODEC, type TokenCodec } from './application/ports/token-codec';
 export { SESSION_POLICY, type SessionPolicy } from './application/ports/session-policy';
-export { USER_SESSIONS_INDEX, type UserSessionsIndex } from './application/ports/user-sessions-index';
+export { USER_SESSIONS_INDEX, type UserSessionsIndex, type IndexedSessions } from './application/ports/user-sessions-index';
 export { SESSION_ID_GENERATOR, type SessionIdGenerator } from './application/ports/session-id-generator';
 
 export { ResolveSessionHandler } from './application/resolve-session';

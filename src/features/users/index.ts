@@ -23,6 +23,7 @@ export type {
   UsernameReserved,
 } from './domain/user-events';
 export { userStreamName, usernameStreamName } from './domain/user-events';
+export { userEventSchemas } from './domain/user-event-schemas';
 export type { UserState, ExistingUser } from './domain/user';
 export type { UserCommand, CreationOrigin } from './domain/user-commands';
 export { userDecider } from './domain/decide';
@@ -38,6 +39,9 @@ export {
   CurrentPasswordInvalidError,
   InvalidSortingFieldError,
   PasswordUnchangedError,
+  UserRevisionMismatchError,
+  UserNotYetCreatedError,
+  UserRevisionNotFoundError,
   TooManyAttemptsError,
 } from './domain/errors';
 
@@ -74,6 +78,8 @@ export { UsernameReservations } from './application/username-reservations';
 export { CreateUserHandler } from './application/create-user';
 export { SetUserPasswordHandler } from './application/set-user-password';
 export { UserHistoryHandler, ActorNames, assertMayReadHistory, toAuditEvent, type AuditEvent, type AuditActor, type UserHistoryPage } from './application/user-history';
+export { UserStateHandler, type StatePoint, type UserStateView } from './application/user-state';
+export type { UserWriteResult } from './application/command-result';
 export { redactEventData, sessionHandle } from './application/audit-redaction';
 export { GrantAdminHandler } from './application/grant-admin';
 export { RevokeAdminHandler } from './application/revoke-admin';

@@ -86,7 +86,7 @@ describe('HTTP framework replies', () => {
       expect(reply.text).to.equal('{"detail":"Not Found"}');
       expect(reply.headers.get('content-type')).to.equal('application/json');
     }
-    const nested = await server.request('GET', `/api/v1/users/${randomUUID()}`);
+    const nested = await server.request('GET', `/api/v1/users/${randomUUID()}/nothing-here`);
     expect(nested.status).to.equal(404);
   });
 
@@ -103,6 +103,9 @@ describe('HTTP framework replies', () => {
     const users = await server.request('PUT', '/api/v1/users/');
     expect(users.status).to.equal(405);
     expect(users.headers.get('allow')).to.equal('POST, GET, HEAD');
+    const user = await server.request('DELETE', `/api/v1/users/${randomUUID()}`);
+    expect(user.status, 'a user has only GET').to.equal(405);
+    expect(user.headers.get('allow')).to.equal('GET, HEAD');
     const login = await server.request('GET', '/api/v1/account/login');
     expect(login.status).to.equal(405);
   });
@@ -144,6 +147,7 @@ describe('HTTP framework replies', () => {
         'DELETE /api/v1/users/{user_id}/roles/admin',
         'PUT /api/v1/users/{user_id}/activation',
         'DELETE /api/v1/users/{user_id}/activation',
+        'GET /api/v1/users/{user_id}',
         'GET /api/v1/users/{user_id}/history',
         'GET /api/v1/users/{user_id}/sessions/history',
       ]);

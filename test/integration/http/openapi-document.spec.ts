@@ -248,6 +248,40 @@ describe('The OpenAPI document describes the API where users look', () => {
     });
   });
 
+  describe('a user now or as of a moment, and optimistic concurrency', () => {
+    const path = '/api/v1/users/{user_id}';
+    const writes: Array<[string, string]> = [
+      ['put', '/api/v1/users/{user_id}/password'],
+      ['put', '/api/v1/users/{user_id}/roles/admin'],
+      ['delete', '/api/v1/users/{user_id}/roles/admin'],
+      ['put', '/api/v1/users/{user_id}/activation'],
+      ['delete', '/api/v1/users/{user_id}/activation'],
+    ];
+
+    it('GET: as_of and as_of_revision, the user in the list\'s shape with its ETag, and the 404 codes', () => {
+      expect(parameter('get', path, 'as_of').description).to.include('RFC 3339').and.include('user.not_yet_created');
+      expect(parameter('get', path, 'as_of_revision')).to.deep.include({ in: 'query', required: false });
+      expect(parameter('get', path, 'as_of_revision').description).to.include('user.revision_not_found');
+      const ok = operation('get', path).responses['200'];
+      expect(ok?.headers?.['ETag']?.description).to.include('If-Match');
+      expect(ok?.content?.['application/json']?.schema).to.deep.include({ required: ['id_', 'username', 'role', 'is_active'] });
+      expect(operation('get', path).responses['404']?.description).to.include('user.not_found').and.include('user.not_yet_created').and.include('user.revision_not_found');
+    });
+
+    it('every user write takes an optional If-Match header, answers the new ETag, and documents 412 and the malformed 400', () => {
+      for (const [method, write] of writes) {
+        const key = `${method.toUpperCase()} ${write}`;
+        const header = parameter(method, write, 'If-Match');
+        expect(header, key).to.deep.include({ in: 'header', required: false });
+        expect(header.description, key).to.include('never 428').and.include('`*`');
+        const responses = operation(method, write).responses;
+        expect(responses['204']?.headers?.['ETag'], key).not.to.equal(undefined);
+        expect(responses['412']?.description, key).to.include('user.revision_mismatch');
+        expect(responses['400']?.description, key).to.include('request.invalid_if_match');
+      }
+    });
+  });
+
   describe('the response headers and the cookie', () => {
     it('X-Request-Id on every response of every operation', () => {
       expect(document.components.headers['X-Request-Id']?.description).to.include('X-Request-Id');

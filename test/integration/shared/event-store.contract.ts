@@ -42,6 +42,8 @@ export interface StoreTraits {
   readonly idsUniquePerStream: boolean;
   /** The scan window the store was opened with (DEFAULT_SCAN_WINDOW when not given). */
   readonly scanWindow?: number;
+  /** What a decorator adds to every event's metadata on append (a schema version's stamp). */
+  readonly stampsMetadata?: Readonly<Record<string, unknown>>;
 }
 
 export function eventStoreContract(open: () => Promise<EventStore>, traits: StoreTraits = { idsUniquePerStream: true }): void {
@@ -185,7 +187,8 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
       const event = anEvent({ type: 'Typed.Event', data: { text: 'zoë "quoted"', n: 1.5, none: null, list: ['a'] } });
       await store.append(stream, [event]);
       const [stored] = await store.readStream(stream);
-      expect(stored).to.deep.include({ id: event.id, type: event.type, data: event.data, metadata: event.metadata, streamName: stream, revision: 0n });
+      const metadata = { ...event.metadata, ...traits.stampsMetadata };
+      expect(stored).to.deep.include({ id: event.id, type: event.type, data: event.data, metadata, streamName: stream, revision: 0n });
       expect(stored!.recordedAt).to.be.instanceOf(Date);
       expect(typeof stored!.position).to.equal('bigint');
     });

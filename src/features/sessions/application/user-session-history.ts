@@ -1,8 +1,11 @@
 import { inject, injectable } from 'tsyringe';
-import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
+import { EVENT_STORE, type EventStore, type GlobalPosition } from '../../../shared/event-store/event-store';
 import { ActorNames, UserLookup, assertMayReadHistory, sessionHandle, toAuditEvent, type Actor, type AuditEvent } from '../../users';
-import { sessionStreamName, type SessionEndReason } from '../domain/auth-session-events';
+import { sessionStreamName, type SessionEndReason, type SessionStarted } from '../domain/auth-session-events';
 import { USER_SESSIONS_INDEX, type UserSessionsIndex } from './ports/user-sessions-index';
+
+const SESSION_STARTED: SessionStarted['type'] = 'SessionStarted';
+const SCAN_PAGE = 1_000;
 
 export interface SessionHistoryItem {
   /** The first 8 hex of the SHA-256 of the session id: stable, and never the id itself. */
@@ -15,9 +18,10 @@ export interface SessionHistoryItem {
 }
 
 /**
- * A user's sessions with their started, extended and ended events. Which sessions a user had
- * only the `user_sessions` projection knows (session streams are per session), so they are
- * found through the sessions index, which may lag; each session's events are then read from
+ * A user's sessions with their started, extended and ended events. Session streams are per
+ * session, so which sessions a user had comes from the sessions index, which may lag, plus the
+ * starts the log holds after the position the index had folded up to: complete whatever the
+ * projection's lag, at a cost that grows with that lag. Each session's events are then read from
  * its own stream.
  */
 @injectable()
@@ -34,7 +38,9 @@ export class UserSessionHistoryHandler {
     assertMayReadHistory(actor, actor.role === 'user' && actor.userId !== userId ? undefined : await this.users.findById(userId), userId);
     const names = new ActorNames(this.store);
     const sessions: SessionHistoryItem[] = [];
-    for (const sessionId of await this.index.sessionIdsOf(userId)) {
+    const indexed = await this.index.sessionsOf(userId);
+    const sessionIds = new Set([...indexed.sessionIds, ...(await this.sessionsStartedAfter(indexed.foldedUpTo, userId))]);
+    for (const sessionId of sessionIds) {
       const recorded = await this.store.readStream(sessionStreamName(sessionId));
       const started = recorded.find((event) => event.type === 'SessionStarted');
       if ((started?.data as { userId?: unknown } | undefined)?.userId !== userId) continue;
@@ -56,5 +62,20 @@ export class UserSessionHistoryHandler {
     }
     sessions.sort((a, b) => (a.started_at ?? '').localeCompare(b.started_at ?? '') || a.session.localeCompare(b.session));
     return { sessions };
+  }
+
+  /** The sessions the user started after `after`, from the log's session starts (filtered in the store). */
+  private async sessionsStartedAfter(after: GlobalPosition | undefined, userId: string): Promise<string[]> {
+    const found: string[] = [];
+    let from = after;
+    for (;;) {
+      const page = await this.store.readAll({ ...(from === undefined ? {} : { after: from }), filter: { eventTypePrefixes: [SESSION_STARTED] }, maxCount: SCAN_PAGE });
+      for (const event of page.events) {
+        const data = event.data as Partial<SessionStarted['data']>;
+        if (event.type === SESSION_STARTED && data.userId === userId && typeof data.sessionId === 'string') found.push(data.sessionId);
+      }
+      if (page.isEnd || page.lastPosition === undefined) return found;
+      from = page.lastPosition;
+    }
   }
 }

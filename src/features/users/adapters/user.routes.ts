@@ -6,6 +6,9 @@ import { ListUsersHandler } from '../application/list-users';
 import { RevokeAdminHandler } from '../application/revoke-admin';
 import { SetUserPasswordHandler } from '../application/set-user-password';
 import { UserHistoryHandler } from '../application/user-history';
+import { UserStateHandler } from '../application/user-state';
+import { etagHeader, etagHeaderDoc, ifMatchHeaderDoc, IF_MATCH_HEADER, revisionsOfIfMatch } from '../../../http/etag';
+import { statePointOf } from './state-point';
 import type { Actor, Caller } from '../domain/roles';
 import { commandErrors, errorResponse } from '../../../http/openapi';
 import { RequestValidationError } from '../../../http/request-validation-error';
@@ -31,6 +34,8 @@ import {
   userHistoryResponseSchema,
   userIdPath,
   userListResponseSchema,
+  userStateQuery,
+  userStateSchema,
 } from './user.schemas';
 
 const defineRoute = routesFor<Caller>();
@@ -44,7 +49,12 @@ const authErrors = [
   ),
 ];
 const notFound = errorResponse(404, 'No user with this id (`user.not_found`)');
-const targetErrors = [...authErrors, notFound, ...commandErrors];
+/** What `If-Match` adds to every write on a user. */
+const conditionErrors = [
+  errorResponse(400, 'A malformed `If-Match` (`request.invalid_if_match`)'),
+  errorResponse(412, 'The user has changed since the revision `If-Match` names, or a concurrent write won the race (`user.revision_mismatch`)'),
+];
+const targetErrors = [...authErrors, notFound, ...conditionErrors, ...commandErrors];
 /** Granting and revoking admin: super admins only, and never on a super admin. */
 const roleChangeErrors = [
   notAuthenticated,
@@ -54,8 +64,13 @@ const roleChangeErrors = [
       'or the target is a super admin (`user.role_change_not_permitted`)',
   ),
   notFound,
+  ...conditionErrors,
   ...commandErrors,
 ];
+
+/** A write's headers: where its last event went (absent on a no-op) and the user's revision after it. */
+const writeHeaders = ({ position, revision }: { position: bigint | undefined; revision: bigint }) => ({ ...logPositionHeader(position), ...etagHeader(revision) });
+const writeHeaderDocs = { ...logPositionHeaderDoc, ...etagHeaderDoc };
 
 type TargetHandler = Pick<GrantAdminHandler, 'execute'>;
 
@@ -87,13 +102,15 @@ function targetCommand(method: 'put' | 'delete', path: string, operationId: stri
     tags,
     auth: 'required',
     params: userIdPath,
+    requestHeaders: ifMatchHeaderDoc,
     responses: [
-      { status: 204, description: 'Done (also when nothing had to change)', headers: logPositionHeaderDoc },
+      { status: 204, description: 'Done (also when nothing had to change)', headers: writeHeaderDocs },
       ...(path === 'roles/admin' ? roleChangeErrors : targetErrors),
     ],
-    async handle({ params, caller, context }) {
-      const { position } = await handler.execute({ actor: actorOf(caller), userId: params.user_id }, context);
-      return noContent(undefined, logPositionHeader(position));
+    async handle({ params, headers, caller, context }) {
+      const expectedRevisions = revisionsOfIfMatch(headers[IF_MATCH_HEADER]);
+      const result = await handler.execute({ actor: actorOf(caller), userId: params.user_id, expectedRevisions }, context);
+      return noContent(undefined, writeHeaders(result));
     },
   });
 }
@@ -104,6 +121,7 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
   const listUsers = resolve(ListUsersHandler);
   const setUserPassword = resolve(SetUserPasswordHandler);
   const userHistory = resolve(UserHistoryHandler);
+  const userState = resolve(UserStateHandler);
   return [
     defineRoute({
       method: 'post',
@@ -169,16 +187,17 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       auth: 'required',
       params: userIdPath,
       body: setPasswordBody,
+      requestHeaders: ifMatchHeaderDoc,
       responses: [
-        { status: 204, description: 'Password set', headers: logPositionHeaderDoc },
+        { status: 204, description: 'Password set', headers: writeHeaderDocs },
         errorResponse(400, 'Password too short (`user.password_too_short`)'),
         ...targetErrors,
         tooManyAttempts,
       ],
-      async handle({ params, body, caller, context, client }) {
-        const input = { actor: actorOf(caller), userId: params.user_id, password: body, client };
-        const { position } = await setUserPassword.execute(input, context);
-        return noContent(undefined, logPositionHeader(position));
+      async handle({ params, body, headers, caller, context, client }) {
+        const expectedRevisions = revisionsOfIfMatch(headers[IF_MATCH_HEADER]);
+        const input = { actor: actorOf(caller), userId: params.user_id, password: body, expectedRevisions, client };
+        return noContent(undefined, writeHeaders(await setUserPassword.execute(input, context)));
       },
     }),
     defineRoute({
@@ -208,6 +227,34 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
           ...(query.cursor !== undefined ? { cursor: BigInt(query.cursor) } : {}),
         });
         return ok({ events: page.events, total: page.total, next_cursor: page.nextCursor });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/users/{user_id}',
+      operationId: 'get_user',
+      summary: 'A user, now or as of a moment',
+      description:
+        "The user folded from their own stream (strongly consistent: every write before the request, never a projection), in the list's shape, " +
+        'with `ETag` of the revision folded. `as_of` or `as_of_revision` fold only up to that point. ' +
+        "Who may read as for the history: the super admin anyone; an admin their subordinates and themselves; a user only themselves.",
+      tags,
+      auth: 'required',
+      params: userIdPath,
+      query: userStateQuery,
+      responses: [
+        { status: 200, description: 'The user', schema: userStateSchema, headers: etagHeaderDoc },
+        notAuthenticated,
+        errorResponse(403, "Not authorized (`auth.not_authorized`): not the caller themselves nor a subordinate, or the session's user is inactive and the cookie is cleared"),
+        errorResponse(
+          404,
+          'No user with this id (`user.not_found`); or not yet created at `as_of` (`user.not_yet_created`); or `as_of_revision` past the latest revision (`user.revision_not_found`)',
+        ),
+      ],
+      async handle({ params, query, caller }) {
+        const at = statePointOf(query);
+        const { user, revision } = await userState.execute({ actor: actorOf(caller), userId: params.user_id, ...(at ? { at } : {}) });
+        return ok(user, etagHeader(revision));
       },
     }),
     targetCommand('put', 'roles/admin', 'grant_admin', 'Grant admin (super admins only)', resolve(GrantAdminHandler)),

@@ -242,3 +242,44 @@ export const userHistoryResponseSchema = {
   },
   required: ['events', 'total', 'next_cursor'],
 };
+
+export interface UserStateQueryParams {
+  as_of?: string;
+  as_of_revision?: string;
+}
+
+// Strings: the moment is checked by the route (a calendar date with its offset), and revisions are 64-bit.
+export const userStateQuery = parameters<UserStateQueryParams>('query', {
+  type: 'object',
+  properties: {
+    as_of: {
+      type: 'string',
+      title: 'As Of',
+      description:
+        'The state after the events the store recorded at or before this moment: an RFC 3339 date-time with its offset, ' +
+        'e.g. `2026-01-02T03:04:05.678Z` (millisecond precision, as `recorded_at` in the history). ' +
+        'Before the user was created: 404 `user.not_yet_created`. Not together with `as_of_revision`.',
+    },
+    as_of_revision: {
+      type: 'string',
+      pattern: '^[0-9]{1,19}$',
+      title: 'As Of Revision',
+      description:
+        "The state after the stream's events up to this revision, from 0 (the `revision` of the history's events). " +
+        'Past the latest: 404 `user.revision_not_found`. Not together with `as_of`.',
+    },
+  },
+});
+
+export const userStateSchema = {
+  type: 'object',
+  title: 'UserState',
+  description: 'The user in the shape the list uses, folded from their stream.',
+  properties: {
+    id_: { type: 'string', format: 'uuid' },
+    username: { type: 'string' },
+    role: { type: 'string', enum: [...ROLES] },
+    is_active: { type: 'boolean' },
+  },
+  required: ['id_', 'username', 'role', 'is_active'],
+};

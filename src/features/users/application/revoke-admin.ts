@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { CommandContext } from '../../../shared/command-context';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import { administerUser, type AdministrationInput } from './administer-user';
-import type { CommandResult } from './command-result';
+import type { UserWriteResult } from './command-result';
 
 /**
  * Only the super admin revokes the admin role, also from an inactive user.
@@ -13,7 +13,7 @@ import type { CommandResult } from './command-result';
 export class RevokeAdminHandler {
   constructor(@inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  execute(input: AdministrationInput, context: CommandContext): Promise<CommandResult> {
-    return administerUser(this.store, { type: 'RevokeAdmin', data: { userId: input.userId.toLowerCase(), actor: input.actor } }, context);
+  execute(input: AdministrationInput, context: CommandContext): Promise<UserWriteResult> {
+    return administerUser(this.store, { type: 'RevokeAdmin', data: { userId: input.userId.toLowerCase(), actor: input.actor } }, context, input.expectedRevisions);
   }
 }

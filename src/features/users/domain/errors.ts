@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, TooManyRequestsError, ValidationError } from '../../../shared/errors';
 
 /** 403 "Not authorized.": the permission matrix refuses the action. */
 export class NotAuthorizedError extends ForbiddenError {
@@ -35,6 +35,27 @@ export class UserNotFoundError extends NotFoundError {
 
   private constructor(message: string) {
     super('user.not_found', message);
+  }
+}
+
+/** 412: the user's stream is no longer at the revision the caller's `If-Match` names. */
+export class UserRevisionMismatchError extends PreconditionFailedError {
+  constructor(userId: string) {
+    super('user.revision_mismatch', `User with UUID('${userId.toLowerCase()}') has changed since the revision If-Match names.`);
+  }
+}
+
+/** 404 for a state asked of a moment before the user's creation. */
+export class UserNotYetCreatedError extends NotFoundError {
+  constructor(userId: string, asOf: Date) {
+    super('user.not_yet_created', `User with UUID('${userId.toLowerCase()}') was not yet created at ${asOf.toISOString()}.`);
+  }
+}
+
+/** 404 for a state asked of a revision the user's stream has not reached. */
+export class UserRevisionNotFoundError extends NotFoundError {
+  constructor(userId: string, revision: bigint, head: bigint) {
+    super('user.revision_not_found', `User with UUID('${userId.toLowerCase()}') has no revision ${revision} (the latest is ${head}).`);
   }
 }
 

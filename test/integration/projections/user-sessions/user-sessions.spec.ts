@@ -40,8 +40,8 @@ describe('user sessions index (user_sessions_v1)', () => {
     ]);
     expect(await index.liveSessionIds(user)).to.have.members([live, extended]);
     expect(await index.liveSessionIds(other)).to.deep.equal([foreign]);
-    expect(await index.sessionIdsOf(user), 'for the audit: ended and expired ones too').to.have.members([live, ended, expired, extended]);
-    expect(await index.sessionIdsOf(other)).to.deep.equal([foreign]);
+    expect((await index.sessionsOf(user)).sessionIds, 'for the audit: ended and expired ones too').to.have.members([live, ended, expired, extended]);
+    expect((await index.sessionsOf(other)).sessionIds).to.deep.equal([foreign]);
   });
 
   it('gives the same answer when a batch is applied twice', async () => {
@@ -60,8 +60,8 @@ describe('user sessions index (user_sessions_v1)', () => {
   it('knows nothing of a user without sessions, or of an id that is not a uuid', async () => {
     expect(await index.liveSessionIds(randomUUID())).to.deep.equal([]);
     expect(await index.liveSessionIds('not-a-uuid')).to.deep.equal([]);
-    expect(await index.sessionIdsOf(randomUUID())).to.deep.equal([]);
-    expect(await index.sessionIdsOf('not-a-uuid')).to.deep.equal([]);
+    expect((await index.sessionsOf(randomUUID())).sessionIds).to.deep.equal([]);
+    expect((await index.sessionsOf('not-a-uuid')).sessionIds).to.deep.equal([]);
   });
 
   it('refuses a session whose user id is not a uuid, naming it, and writes nothing of the batch', async () => {

@@ -1,0 +1,62 @@
+import type { EventSchemaRegistry } from '../event-schemas';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventData,
+  EventStore,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionMessage,
+} from './event-store';
+
+/**
+ * The event-store port in current shapes: appends are stamped with each type's current schema
+ * version, and every read (a stream, the global log, a subscription) is upcast once, here, so
+ * deciders, projections and audit output never see an old shape. A stored version newer than
+ * this release knows fails the read with an EventSchemaVersionError.
+ */
+export class UpcastingEventStore implements EventStore {
+  constructor(
+    /** The store as written, for readers that must see the stored form (a hash over it, say). */
+    readonly stored: EventStore,
+    private readonly schemas: EventSchemaRegistry,
+  ) {}
+
+  append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult> {
+    return this.stored.append(streamName, events.map((event) => this.schemas.stamp(event)), options);
+  }
+
+  async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return (await this.stored.readStream(streamName, options)).map((event) => this.schemas.upcast(event));
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<ReadAllResult> {
+    const page = await this.stored.readAll(options);
+    return { ...page, events: page.events.map((event) => this.schemas.upcast(event)) };
+  }
+
+  headPosition(): Promise<bigint | undefined> {
+    return this.stored.headPosition();
+  }
+
+  /** A failed upcast ends the iteration with its error, as a failed read does; the caller resubscribes or stops. */
+  subscribe(options?: SubscribeOptions): Subscription {
+    const inner = this.stored.subscribe(options);
+    const schemas = this.schemas;
+    async function* upcast(): AsyncGenerator<SubscriptionMessage, void, undefined> {
+      for await (const message of inner) {
+        yield message.type === 'event' ? { type: 'event', event: schemas.upcast(message.event) } : message;
+      }
+    }
+    const iterator = upcast();
+    return { [Symbol.asyncIterator]: () => iterator, close: () => inner.close() };
+  }
+
+  close(): Promise<void> {
+    return this.stored.close();
+  }
+}
