@@ -1,7 +1,7 @@
 /**
  * Boundaries of the hexagon, checked in CI (`npm run lint:deps`). See docs/architecture.md.
  */
-const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid|prom-client)($|/)';
+const INFRASTRUCTURE = '(^|/)node_modules/(express|knex|pg|pg-.*|@eventstore|jsonwebtoken|bcrypt|cookie-session|pino|ajv|ajv-formats|swagger-ui-express|smol-toml|uuid|prom-client|rate-limiter-flexible)($|/)';
 
 module.exports = {
   forbidden: [

@@ -1,4 +1,4 @@
-import { container, type DependencyContainer } from 'tsyringe';
+import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
   CheckpointStore,
   checkReadModelsLog,
@@ -21,8 +21,11 @@ import {
   USER_SESSIONS_INDEX,
 } from './features/sessions';
 import {
+  ATTEMPT_THROTTLE,
   BcryptPasswordHasher,
   ID_GENERATOR,
+  RateLimiterAttemptThrottle,
+  postgresLimiters,
   PASSWORD_HASHER,
   READ_MODEL_FRESHNESS,
   USER_DIRECTORY_READER,
@@ -41,6 +44,8 @@ export interface Infrastructure {
   readonly settings: Settings;
   readonly logger: Logger;
   readonly database: Database;
+  /** The reads that serve requests, under a statement timeout; the database above when absent. */
+  readonly readDatabase?: Database;
   readonly eventStore: EventStore;
   readonly clock: Clock;
   /** True when this process started the embedded database itself (rather than attaching to another's). */
@@ -64,7 +69,13 @@ export function buildContainer(infrastructure: Infrastructure, positions = proje
       cost: settings.password.hasherWorkFactor,
       maxConcurrent: settings.password.hasherMaxConcurrency,
       waitTimeoutMs: Math.round(settings.password.hasherWaitTimeoutS * 1000),
+      maxWaiting: settings.password.hasherQueueMax,
+      signUp: { maxConcurrent: settings.password.hasherSignupConcurrency, maxWaiting: settings.password.hasherSignupQueueMax },
     }),
+  });
+  // On first use: the counters live in the database, which a composition without one never touches.
+  scope.register(ATTEMPT_THROTTLE, {
+    useFactory: instanceCachingFactory(() => new RateLimiterAttemptThrottle(settings.throttle, postgresLimiters(database.knex))),
   });
   scope.register(ID_GENERATOR, { useValue: new UuidIdGenerator() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new CryptoSessionIdGenerator() });
@@ -76,11 +87,12 @@ export function buildContainer(infrastructure: Infrastructure, positions = proje
     },
   });
   scope.register(USERNAME_RESERVATION_POLICY, { useValue: defaultUsernameReservationPolicy });
-  scope.register(USER_DIRECTORY_READER, { useValue: new PgUserDirectoryReader(database) });
+  const reads = infrastructure.readDatabase ?? database;
+  scope.register(USER_DIRECTORY_READER, { useValue: new PgUserDirectoryReader(reads) });
   scope.register(READ_MODEL_FRESHNESS, {
     useValue: new UsersReadModelFreshness(positions, { maxWaitMs: settings.projections.readYourWritesWaitMs }),
   });
-  scope.register(USER_SESSIONS_INDEX, { useValue: new PgUserSessionsIndex(database, clock) });
+  scope.register(USER_SESSIONS_INDEX, { useValue: new PgUserSessionsIndex(reads, clock) });
   return scope;
 }
 

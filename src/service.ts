@@ -13,7 +13,7 @@ import { answerClientErrorsWithJson } from './http/client-error';
 import type { Resolve } from './http/route-definition';
 import { readinessProblems } from './readiness';
 import { systemClock, type Clock } from './shared/clock';
-import type { Database } from './shared/database';
+import { openReadPool, type Database } from './shared/database';
 import { openInfrastructure } from './infrastructure';
 import type { Logger } from './shared/logger';
 
@@ -38,14 +38,19 @@ export interface ServiceOptions {
 export async function startService(settings: Settings, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const infrastructure = await openInfrastructure(settings, logger, options.clock);
   const { database, eventStore } = infrastructure;
-  try {
-    return await startServiceOn(infrastructure, options, async () => {
-      await eventStore.close();
-      await database.close();
-    });
-  } catch (error) {
+  const readDatabase = openReadPool(database, {
+    statementTimeoutMs: settings.database.readStatementTimeoutMs,
+    poolMax: Math.max(2, Math.ceil(settings.database.poolMax / 2)),
+  });
+  const release = async (): Promise<void> => {
     await eventStore.close();
+    await readDatabase.close();
     await database.close();
+  };
+  try {
+    return await startServiceOn({ ...infrastructure, readDatabase }, options, release);
+  } catch (error) {
+    await release();
     throw error;
   }
 }
@@ -76,6 +81,7 @@ export async function startServiceOn(
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },
     bodyLimitBytes: settings.server.bodyLimitBytes,
+    trustedProxies: settings.server.trustedProxies,
     ...(infrastructure.metrics ? { metrics: infrastructure.metrics } : {}),
     ready: () => readinessProblems(database, infrastructure.eventStore, logger),
     projectionStatus: () => readProjectionStatus(database, infrastructure.eventStore),

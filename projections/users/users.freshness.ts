@@ -17,8 +17,8 @@ export class UsersReadModelFreshness implements ReadModelFreshness {
     private readonly options: UsersFreshnessOptions = {},
   ) {}
 
-  waitUntilPassed(position: bigint, timeoutMs: number): Promise<boolean> {
+  waitUntilPassed(position: bigint, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     const bound = Math.min(timeoutMs, this.options.maxWaitMs ?? timeoutMs);
-    return this.positions.waitUntilPassed(USERS, position, { timeoutMs: Math.max(0, bound) });
+    return this.positions.waitUntilPassed(USERS, position, { timeoutMs: Math.max(0, bound), ...(signal ? { signal } : {}) });
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
@@ -10,6 +11,25 @@ import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
 
 /** The query's own bound (ListUsersHandler); the setting can only shorten it. */
 const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 2_000;
+
+/** Defaults of the keys a configuration file may leave out (README, "Configuration"). */
+const DEFAULTS = {
+  readStatementTimeoutMs: 5_000,
+  hasherQueueMax: 64,
+  hasherSignupConcurrency: 2,
+  hasherSignupQueueMax: 16,
+  throttle: {
+    account_free_failures: 5,
+    account_first_delay_s: 1,
+    account_max_delay_s: 900,
+    account_failures_per_hour: 100,
+    account_writes_per_hour: 20,
+    address_failures: 50,
+    address_failures_window_s: 600,
+    address_signups: 30,
+    address_signups_window_s: 60,
+  },
+} as const;
 
 const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
 const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
@@ -132,12 +152,14 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
       port: server.port as number,
       bodyLimitBytes: server.body_limit_bytes as number,
       shutdownGraceMs: server.shutdown_grace_ms as number,
+      trustedProxies: proxyList((server.trusted_proxies as string | undefined) ?? ''),
     },
     database: {
       url: database.url as string,
       dataDir: database.data_dir as string,
       embeddedPort: database.embedded_port as number,
       poolMax: database.pool_max as number,
+      readStatementTimeoutMs: (database.read_statement_timeout_ms as number | undefined) ?? DEFAULTS.readStatementTimeoutMs,
     },
     eventStore: {
       kind: (section(raw, 'event_store').kind as EventStoreKind | undefined) ?? 'postgres',
@@ -156,7 +178,11 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
       hasherWorkFactor: password.hasher_work_factor as number,
       hasherMaxConcurrency: password.hasher_max_concurrency as number,
       hasherWaitTimeoutS: password.hasher_wait_timeout_s as number,
+      hasherQueueMax: (password.hasher_queue_max as number | undefined) ?? DEFAULTS.hasherQueueMax,
+      hasherSignupConcurrency: (password.hasher_signup_concurrency as number | undefined) ?? DEFAULTS.hasherSignupConcurrency,
+      hasherSignupQueueMax: (password.hasher_signup_queue_max as number | undefined) ?? DEFAULTS.hasherSignupQueueMax,
     },
+    throttle: throttleOf({ ...DEFAULTS.throttle, ...section(security, 'throttle') }),
     projections: {
       runInProcess: section(raw, 'projections').run_in_process as boolean,
       readYourWritesWaitMs: (section(raw, 'projections').read_your_writes_wait_ms as number | undefined) ?? DEFAULT_READ_YOUR_WRITES_WAIT_MS,
@@ -170,9 +196,51 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
   };
 }
 
+function throttleOf(throttle: Tree): Settings['throttle'] {
+  const value = (key: keyof typeof DEFAULTS.throttle): number => throttle[key] as number;
+  return {
+    accountFreeFailures: value('account_free_failures'),
+    accountFirstDelayS: value('account_first_delay_s'),
+    accountMaxDelayS: value('account_max_delay_s'),
+    accountFailuresPerHour: value('account_failures_per_hour'),
+    accountWritesPerHour: value('account_writes_per_hour'),
+    addressFailures: value('address_failures'),
+    addressFailuresWindowS: value('address_failures_window_s'),
+    addressSignups: value('address_signups'),
+    addressSignupsWindowS: value('address_signups_window_s'),
+  };
+}
+
+const proxyList = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** What express's `trust proxy` takes: an address, a CIDR range, or one of its three names. */
+function isProxySpec(item: string): boolean {
+  if (PROXY_NAMES.has(item)) return true;
+  const [address = '', prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
 /** Rules across keys, checked on the raw values (so that they are reported with the schema's). */
 function crossKeyProblems(raw: Tree, origins: Origins): string[] {
   const problems: string[] = [];
+  const proxies = valueAt(raw, 'server.trusted_proxies');
+  const wrong = typeof proxies === 'string' ? proxyList(proxies).filter((item) => !isProxySpec(item)) : [];
+  if (wrong.length > 0) {
+    problems.push(
+      `${keyHead('server.trusted_proxies', origins)}: must be a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal; ` +
+        `got ${wrong.map((item) => `'${item}'`).join(', ')}`,
+    );
+  }
   const connectionString = valueAt(raw, 'event_store.connection_string');
   if (valueAt(raw, 'event_store.kind') === 'eventstoredb' && (connectionString === undefined || connectionString === '')) {
     problems.push(

@@ -6,6 +6,8 @@
  */
 const port = { type: 'integer', minimum: 0, maximum: 65535 };
 const secret = { type: 'string', minLength: 32, writeOnly: true };
+const count = { type: 'integer', minimum: 1, maximum: 1000000 };
+const seconds = { type: 'number', exclusiveMinimum: 0, maximum: 604800 };
 
 export const settingsSchema = {
   type: 'object',
@@ -19,6 +21,7 @@ export const settingsSchema = {
         port,
         body_limit_bytes: { type: 'integer', minimum: 1024, maximum: 104857600 },
         shutdown_grace_ms: { type: 'integer', minimum: 0, maximum: 600000 },
+        trusted_proxies: { type: 'string', description: 'a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal), or empty' },
       },
     },
     database: {
@@ -34,6 +37,7 @@ export const settingsSchema = {
         data_dir: { type: 'string', minLength: 1 },
         embedded_port: port,
         pool_max: { type: 'integer', minimum: 1, maximum: 500 },
+        read_statement_timeout_ms: { type: 'integer', minimum: 1, maximum: 3600000 },
       },
     },
     event_store: {
@@ -86,6 +90,24 @@ export const settingsSchema = {
             hasher_work_factor: { type: 'integer', minimum: 10, maximum: 31 },
             hasher_max_concurrency: { type: 'integer', minimum: 1, maximum: 256 },
             hasher_wait_timeout_s: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+            hasher_queue_max: { type: 'integer', minimum: 0, maximum: 100000 },
+            hasher_signup_concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+            hasher_signup_queue_max: { type: 'integer', minimum: 0, maximum: 100000 },
+          },
+        },
+        throttle: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            account_free_failures: count,
+            account_first_delay_s: seconds,
+            account_max_delay_s: seconds,
+            account_failures_per_hour: count,
+            account_writes_per_hour: count,
+            address_failures: count,
+            address_failures_window_s: seconds,
+            address_signups: count,
+            address_signups_window_s: seconds,
           },
         },
       },

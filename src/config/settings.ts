@@ -4,13 +4,21 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export interface Settings {
   readonly appEnv: AppEnv;
-  readonly server: { readonly port: number; readonly bodyLimitBytes: number; readonly shutdownGraceMs: number };
+  readonly server: {
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    readonly shutdownGraceMs: number;
+    /** Proxies whose X-Forwarded-For names the client (express's `trust proxy`); empty: the socket's peer is the client. */
+    readonly trustedProxies: readonly string[];
+  };
   readonly database: {
     /** Empty for the embedded PostgreSQL. */
     readonly url: string;
     readonly dataDir: string;
     readonly embeddedPort: number;
     readonly poolMax: number;
+    /** The longest a read that serves a request may run (PostgreSQL's statement_timeout on the read pool). */
+    readonly readStatementTimeoutMs: number;
   };
   /**
    * Where the events live: `postgres` (the database above, the default) or `eventstoredb`
@@ -30,6 +38,23 @@ export interface Settings {
     readonly hasherWorkFactor: number;
     readonly hasherMaxConcurrency: number;
     readonly hasherWaitTimeoutS: number;
+    /** Hashes that may wait for a slot; beyond, 503 at once. */
+    readonly hasherQueueMax: number;
+    /** Sign-ups hash in slots and a queue of their own, so that a flood of them leaves log-in its slots. */
+    readonly hasherSignupConcurrency: number;
+    readonly hasherSignupQueueMax: number;
+  };
+  /** Brute-force and flood limits (see README, "Throttling"). */
+  readonly throttle: {
+    readonly accountFreeFailures: number;
+    readonly accountFirstDelayS: number;
+    readonly accountMaxDelayS: number;
+    readonly accountFailuresPerHour: number;
+    readonly accountWritesPerHour: number;
+    readonly addressFailures: number;
+    readonly addressFailuresWindowS: number;
+    readonly addressSignups: number;
+    readonly addressSignupsWindowS: number;
   };
   /**
    * `readYourWritesWaitMs`: the longest a query waits for a read model to reach `min_position`.

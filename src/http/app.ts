@@ -34,6 +34,8 @@ export interface AppDependencies<C extends AuthenticatedCaller> {
   projectionStatus?: () => Promise<unknown>;
   /** Served at `GET /metrics`, with the requests' durations added; no metrics and no route without it. */
   metrics?: ServedMetrics;
+  /** Proxies whose X-Forwarded-For is believed (express's `trust proxy`); none by default. */
+  trustedProxies?: readonly string[];
   /** Defaults to this package's name and version. */
   apiInfo?: ApiInfo;
 }
@@ -53,6 +55,7 @@ export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustedProxies !== undefined && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false);
 
   const { routes } = deps;
   const info = deps.apiInfo ?? DEFAULT_INFO;

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { isConnectionError } from '../shared/database';
-import { AppError, type ErrorKind } from '../shared/errors';
+import { isConnectionError, isStatementCancelled } from '../shared/database';
+import { AppError, TooManyRequestsError, type ErrorKind } from '../shared/errors';
 import { EventSchemaVersionError } from '../shared/event-schemas';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedVersionError } from '../shared/event-store/event-store';
 import { sendJson } from './json-response';
@@ -15,6 +15,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  too_many_requests: 429,
   unavailable: 503,
 };
 
@@ -69,6 +70,7 @@ function respond(error: unknown, res: Response, log: Logger): void {
   }
   if (error instanceof AppError && error.kind !== 'unavailable') {
     log.info({ code: error.code }, `Handled exception: ${error.name} — ${error.message}`);
+    if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterS));
     sendJson(res, STATUS_BY_KIND[error.kind], { error: error.message, code: error.code });
     return;
   }
@@ -87,8 +89,10 @@ function respond(error: unknown, res: Response, log: Logger): void {
     sendJson(res, 503, SCHEMA_VERSION_UNSUPPORTED);
     return;
   }
-  if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error)) {
-    log.error({ err: error }, 'Service unavailable');
+  if (error instanceof AppError || error instanceof EventStoreUnavailableError || isConnectionError(error) || isStatementCancelled(error)) {
+    // A client that left is no fault of the service's.
+    if (error instanceof AppError && error.code === 'request.aborted') log.info({ code: error.code }, 'Client went away');
+    else log.error({ err: error }, 'Service unavailable');
     sendJson(res, 503, error instanceof AppError ? { error: error.message, code: error.code } : UNAVAILABLE);
     return;
   }

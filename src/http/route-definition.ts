@@ -12,6 +12,14 @@ export interface AuthenticatedCaller {
   readonly userId: string;
 }
 
+/** The other end of the request. */
+export interface RequestClient {
+  /** The socket's peer, or the client a trusted proxy names in X-Forwarded-For (express's `req.ip`). */
+  readonly address: string;
+  /** Aborts when the client goes away before its response is written: work still waiting may be dropped. */
+  readonly signal: AbortSignal;
+}
+
 export interface RouteInput<B, Q, P, A extends AuthMode, C> {
   body: B;
   query: Q;
@@ -20,6 +28,7 @@ export interface RouteInput<B, Q, P, A extends AuthMode, C> {
   /** The request headers the route declares (`requestHeaders`), by their declared names; undefined when absent. */
   headers: Readonly<Record<string, string | undefined>>;
   context: CommandContext;
+  client: RequestClient;
   log: Logger;
 }
 

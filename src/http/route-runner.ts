@@ -1,4 +1,4 @@
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock';
 import type { CommandContext } from '../shared/command-context';
@@ -7,7 +7,7 @@ import { decodeBody } from './request-body';
 import { requestIdOf, requestLogOf } from './request-context';
 import { validateBody, validateParameters, type Validated } from './request-validation';
 import { RequestValidationError, type ValidationDetail } from './request-validation-error';
-import type { Authenticate, AuthenticatedCaller, RouteDefinition, SessionCookieChange } from './route-definition';
+import type { Authenticate, AuthenticatedCaller, RequestClient, RouteDefinition, SessionCookieChange } from './route-definition';
 import { clearedSessionCookie, readSessionToken, sessionCookie, type CookieSettings } from './session-cookie';
 
 export interface RouteEnvironment<C extends AuthenticatedCaller> {
@@ -55,10 +55,21 @@ function runner<C extends AuthenticatedCaller>(route: RouteDefinition<C>, env: R
     if (errors.length > 0) throw new RequestValidationError(errors);
 
     const headers = Object.fromEntries(Object.keys(route.requestHeaders ?? {}).map((name) => [name, req.get(name)]));
-    const result = await route.handle({ body, query, params, caller, headers, context, log });
+    const result = await route.handle({ body, query, params, caller, headers, context, client: requestClient(req, res), log });
     if (result.cookie) setCookie(result.cookie);
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     if (result.status === 204) sendNoContent(res);
     else sendJson(res, result.status, result.body);
   };
+}
+
+function requestClient(req: Request, res: Response): RequestClient {
+  const gone = new AbortController();
+  // 'close' before the response finished: the connection went away under the request.
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  if (req.socket.destroyed) gone.abort();
+  const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  return { address: address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address, signal: gone.signal };
 }

@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'precondition_failed'
+  | 'too_many_requests'
   | 'unavailable';
 
 export class AppError extends Error {
@@ -66,5 +67,16 @@ export class PreconditionFailedError extends AppError {
 export class ServiceUnavailableError extends AppError {
   constructor(code: string, options?: { cause?: unknown }) {
     super('unavailable', code, 'Service temporarily unavailable. Please try again later.', options);
+  }
+}
+
+/** Over a throttle's limit (429): `retryAfterS` becomes the `Retry-After` header. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super('too_many_requests', code, message);
   }
 }

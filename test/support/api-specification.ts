@@ -14,7 +14,17 @@ import {
   type SessionIdGenerator,
   type TokenCodec,
 } from '../../src/features/sessions';
-import { ID_GENERATOR, PASSWORD_HASHER, USER_DIRECTORY_READER, UuidIdGenerator, usersRoutes, type UserDirectoryReader } from '../../src/features/users';
+import {
+  ATTEMPT_THROTTLE,
+  ID_GENERATOR,
+  PASSWORD_HASHER,
+  RateLimiterAttemptThrottle,
+  USER_DIRECTORY_READER,
+  UuidIdGenerator,
+  memoryLimiters,
+  usersRoutes,
+  type UserDirectoryReader,
+} from '../../src/features/users';
 import { createApp } from '../../src/http/app';
 import type { Resolve } from '../../src/http/route-definition';
 import type { Clock } from '../../src/shared/clock';
@@ -162,6 +172,7 @@ function compose(options: ApiSpecificationOptions) {
   const infrastructure: Infrastructure = { settings, logger, database: noDatabase, eventStore, clock };
   const scope: DependencyContainer = buildContainer(infrastructure);
   scope.register(PASSWORD_HASHER, { useValue: new FakeHasher() });
+  scope.register(ATTEMPT_THROTTLE, { useValue: new RateLimiterAttemptThrottle(settings.throttle, memoryLimiters) });
   scope.register(ID_GENERATOR, { useValue: new SequentialIds() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new SequentialSessionIds() });
   const sessionsIndex = new LogUserSessionsIndex(eventStore, clock);

@@ -42,9 +42,19 @@ export {
   UserRevisionMismatchError,
   UserNotYetCreatedError,
   UserRevisionNotFoundError,
+  TooManyAttemptsError,
 } from './domain/errors';
 
-export { PASSWORD_HASHER, type PasswordHasher } from './application/ports/password-hasher';
+export { PASSWORD_HASHER, type PasswordHasher, type HashOptions } from './application/ports/password-hasher';
+export {
+  ATTEMPT_THROTTLE,
+  type AttemptThrottle,
+  type AttemptSource,
+  type CheckOutcome,
+  type CheckReservation,
+} from './application/ports/attempt-throttle';
+export { throttledCheck } from './application/throttled-check';
+export { NO_CLIENT, type RequestOrigin } from './application/request-origin';
 export { ID_GENERATOR, type IdGenerator } from './application/ports/id-generator';
 export {
   USER_DIRECTORY_READER,
@@ -84,4 +94,12 @@ export { auditEventSchema, userIdPath, type UserIdParams } from './adapters/user
 export * as accountErrorDocs from './adapters/account-error-docs';
 
 export { BcryptPasswordHasher, type BcryptPasswordHasherOptions } from './adapters/bcrypt-password-hasher';
+export {
+  RateLimiterAttemptThrottle,
+  postgresLimiters,
+  memoryLimiters,
+  ATTEMPT_COUNTERS_TABLE,
+  type ThrottlePolicy,
+  type LimiterFactory,
+} from './adapters/rate-limiter-attempt-throttle';
 export { UuidIdGenerator } from './adapters/uuid-id-generator';

@@ -11,3 +11,4 @@ export { EmbeddedDatabaseInUseError } from './embedded/owner-lock';
 export { EmbeddedPostgresStartError } from './embedded/embedded-cluster';
 export { EmbeddedPostgresNotInstalledError } from './embedded/postgres-binaries';
 export { EMBEDDED_INSTANCE_FILE } from './embedded/instance-file';
+export { openReadPool, isStatementCancelled } from './read-pool';

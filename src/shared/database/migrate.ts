@@ -10,6 +10,7 @@ const CODE_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const MIGRATION_DIRECTORIES: readonly string[] = [
   path.join(CODE_ROOT, 'src', 'shared', 'event-store', 'pg', 'migrations'),
   path.join(CODE_ROOT, 'projections', 'migrations'),
+  path.join(CODE_ROOT, 'src', 'features', 'users', 'adapters', 'migrations'),
 ];
 
 const TABLE = 'knex_migrations';

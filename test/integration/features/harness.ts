@@ -24,10 +24,14 @@ import {
   UserRegistration,
   UsernameReservations,
   UuidIdGenerator,
+  RateLimiterAttemptThrottle,
+  memoryLimiters,
   type Actor,
+  type AttemptThrottle,
   type PasswordHasher,
   type Role,
 } from '../../../src/features/users';
+import { loadSettings } from '../../../src/config/load-settings';
 import type { CommandContext } from '../../../src/shared/command-context';
 import type { EventStore } from '../../../src/shared/event-store/event-store';
 import { InMemoryEventStore } from '../../../src/shared/event-store/in-memory-event-store';
@@ -43,6 +47,9 @@ export const TTL_MS = 5 * 60_000;
 export const GRACE_MS = 5_000;
 export const JWT_SECRET = 'test-secret-with-at-least-32-characters!';
 
+/** The throttle's limits as config/test sets them. */
+export const DEFAULT_THROTTLE_POLICY = loadSettings({ APP_ENV: 'test' }).settings.throttle;
+
 export class FakeClock {
   constructor(private current: Date = T0) {}
   now(): Date {
@@ -54,7 +61,7 @@ export class FakeClock {
 }
 
 /** Every handler of both features wired by hand over one in-memory store, as the container wires them. */
-export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHasher; policy?: SessionPolicy } = {}) {
+export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHasher; policy?: SessionPolicy; throttle?: AttemptThrottle } = {}) {
   // As the container wires them: the handlers read through the per-process stream cache.
   const store = options.store ?? new StreamTailCache(new InMemoryEventStore());
   const clock = new FakeClock();
@@ -68,7 +75,8 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
   const lookup = new UserLookup(store);
   const reservations = new UsernameReservations(store, ids, { abandonedAfterMs: GRACE_MS });
   const ender = new UserSessionsEnder(store, sessionsIndex, ids);
-  const registration = new UserRegistration(store, hasher, ids, lookup, reservations);
+  const throttle = options.throttle ?? new RateLimiterAttemptThrottle(DEFAULT_THROTTLE_POLICY, memoryLimiters);
+  const registration = new UserRegistration(store, hasher, ids, throttle, lookup, reservations);
 
   const features = {
     store,
@@ -79,16 +87,16 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
     registration,
     sessionsIndex,
     createUser: new CreateUserHandler(registration),
-    setUserPassword: new SetUserPasswordHandler(store, hasher),
+    setUserPassword: new SetUserPasswordHandler(store, hasher, throttle),
     grantAdmin: new GrantAdminHandler(store),
     revokeAdmin: new RevokeAdminHandler(store),
     activateUser: new ActivateUserHandler(store),
     deactivateUser: new DeactivateUserHandler(store),
     bootstrap: new BootstrapSuperAdminHandler(registration, lookup),
     signUp: new SignUpHandler(registration),
-    logIn: new LogInHandler(store, hasher, tokens, policy, new CryptoSessionIdGenerator(), lookup),
+    logIn: new LogInHandler(store, hasher, tokens, policy, new CryptoSessionIdGenerator(), throttle, lookup),
     resolveSession: new ResolveSessionHandler(store, tokens, policy, logger, lookup, ender),
-    changePassword: new ChangePasswordHandler(store, hasher),
+    changePassword: new ChangePasswordHandler(store, hasher, throttle),
     logOut: new LogOutHandler(store, logger),
     endSessionsOnDeactivation: new EndSessionsOnUserDeactivated(ender, clock),
 

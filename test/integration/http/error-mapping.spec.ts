@@ -7,6 +7,7 @@ import {
   ForbiddenError,
   NotFoundError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   UnauthenticatedError,
   ValidationError,
 } from '../../../src/shared/errors';
@@ -58,6 +59,22 @@ describe('HTTP error mapping', () => {
       expect(logs.find((line) => String(line['msg']).startsWith('Handled exception'))).to.include({ level: 30 });
     });
   }
+
+  it('maps a TooManyRequestsError to 429 with Retry-After in whole seconds and {error, code}', async () => {
+    const { reply } = await signUpFailingWith(new TooManyRequestsError('auth.too_many_attempts', 'Too many attempts. Please try again later.', 7));
+    expect(reply.status).to.equal(429);
+    expect(reply.headers.get('retry-after')).to.equal('7');
+    expect(reply.json).to.deep.equal({ error: 'Too many attempts. Please try again later.', code: 'auth.too_many_attempts' });
+  });
+
+  it('maps a statement PostgreSQL cancelled (statement_timeout, SQLSTATE 57014), also as a cause, to 503', async () => {
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    for (const error of [cancelled, new Error('list failed', { cause: cancelled })]) {
+      const { reply } = await signUpFailingWith(error);
+      expect(reply.status, error.message).to.equal(503);
+      expect(reply.json).to.deep.equal(UNAVAILABLE);
+    }
+  });
 
   it('maps a ServiceUnavailableError to 503 with its own code, logged at error', async () => {
     const { reply, logs } = await signUpFailingWith(new ServiceUnavailableError('password_hasher.busy'));

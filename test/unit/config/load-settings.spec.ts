@@ -99,6 +99,42 @@ describe('loadSettings', () => {
     expectConfigError(() => loadSettings({ PROJECTOR_HEALTH_PORT: '70000' }), 'projections.projector_health_port');
   });
 
+  it('ships the throttle, hasher-queue and read-timeout defaults, and takes each from its variable', () => {
+    const { settings } = loadSettings({});
+    expect(settings.throttle).to.deep.equal({
+      accountFreeFailures: 5,
+      accountFirstDelayS: 1,
+      accountMaxDelayS: 900,
+      accountFailuresPerHour: 100,
+      accountWritesPerHour: 20,
+      addressFailures: 50,
+      addressFailuresWindowS: 600,
+      addressSignups: 30,
+      addressSignupsWindowS: 60,
+    });
+    expect(settings.password).to.include({ hasherQueueMax: 64, hasherSignupConcurrency: 2, hasherSignupQueueMax: 16 });
+    expect(settings.database.readStatementTimeoutMs).to.equal(5000);
+    expect(settings.server.trustedProxies).to.deep.equal([]);
+
+    const overridden = loadSettings({
+      THROTTLE_ACCOUNT_FREE_FAILURES: '3',
+      THROTTLE_ADDRESS_SIGNUPS: '100',
+      HASHER_QUEUE_MAX: '0',
+      READ_STATEMENT_TIMEOUT_MS: '250',
+      TRUSTED_PROXIES: ' loopback, 10.0.0.0/8 ,fd00::1 ',
+    }).settings;
+    expect(overridden.throttle).to.include({ accountFreeFailures: 3, addressSignups: 100, addressFailures: 50 });
+    expect(overridden.password.hasherQueueMax).to.equal(0);
+    expect(overridden.database.readStatementTimeoutMs).to.equal(250);
+    expect(overridden.server.trustedProxies).to.deep.equal(['loopback', '10.0.0.0/8', 'fd00::1']);
+  });
+
+  it('refuses a trusted proxy that is no address, range or name, and a throttle limit below 1', () => {
+    const message = messageOf(() => loadSettings({ TRUSTED_PROXIES: 'loopback,proxy.example,10.0.0.0/33', THROTTLE_ADDRESS_FAILURES: '0' }));
+    expect(message).to.include("TRUSTED_PROXIES (server.trusted_proxies, from the environment): must be a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal; got 'proxy.example', '10.0.0.0/33'");
+    expect(message).to.include('THROTTLE_ADDRESS_FAILURES (security.throttle.address_failures, from the environment)');
+  });
+
   it('rejects an unknown APP_ENV', () => {
     expectConfigError(() => loadSettings({ APP_ENV: 'staging' }), 'APP_ENV');
   });
@@ -279,7 +315,7 @@ describe('loadSettings', () => {
       const { dir, file } = configDirWith('local', (toml) => toml.replace('port = 8000', 'prot = 8000'));
       expect(messageOf(() => loadSettings({ PORT: '8000' }, dir))).to.equal(
         'Invalid configuration (APP_ENV=local):\n' +
-          `  - server.prot in ${file}: is not a known key; [server] takes port, body_limit_bytes, shutdown_grace_ms`,
+          `  - server.prot in ${file}: is not a known key; [server] takes port, body_limit_bytes, shutdown_grace_ms, trusted_proxies`,
       );
     });
 

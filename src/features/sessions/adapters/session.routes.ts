@@ -7,7 +7,7 @@ import { UserSessionHistoryHandler } from '../application/user-session-history';
 
 const defineRoute = routesFor<Caller>();
 const tags = ['account'];
-const { notAuthenticated, alreadyAuthenticated, rulesBroken } = accountErrorDocs;
+const { notAuthenticated, alreadyAuthenticated, rulesBroken, tooManyAttempts } = accountErrorDocs;
 
 const sessionHistorySchema = {
   type: 'object',
@@ -92,9 +92,10 @@ export function sessionRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         alreadyAuthenticated,
         errorResponse(404, 'Unknown username (`user.not_found`)'),
         errorResponse(409, 'The new session id was taken (`auth.session_exists`)'),
+        tooManyAttempts,
       ],
-      async handle({ body, context }) {
-        const issued = await logIn.execute({ username: body.username, password: body.password }, context);
+      async handle({ body, context, client }) {
+        const issued = await logIn.execute({ username: body.username, password: body.password, client }, context);
         return noContent({ set: issued.token }, logPositionHeader(issued.position));
       },
     }),

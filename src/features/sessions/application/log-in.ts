@@ -4,13 +4,18 @@ import { handleCommand } from '../../../shared/decider';
 import { AppError } from '../../../shared/errors';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store';
 import {
+  ATTEMPT_THROTTLE,
   PASSWORD_HASHER,
   UserLookup,
   UserNotFoundError,
   assertPasswordRule,
   parseUsername,
+  throttledCheck,
+  type AttemptThrottle,
   type CommandResult,
   type PasswordHasher,
+  NO_CLIENT,
+  type RequestOrigin,
 } from '../../users';
 import { sessionStreamName } from '../domain/auth-session-events';
 import { authSessionDecider } from '../domain/decide';
@@ -22,8 +27,10 @@ import type { IssuedToken } from './session-resolution';
 
 /**
  * Starts a new session (many per user are allowed). Order: username (400) → password (400) →
- * unknown name (404) → wrong password (401) → inactive (401, so a wrong password wins).
- * A session that cannot be stored answers 401 "Authentication is currently unavailable…".
+ * throttle (429) → unknown name (404) → wrong password (401) → inactive (401, so a wrong
+ * password wins). The unknown name, the wrong password and the inactive account count as
+ * failures of the account's name. A session that cannot be stored answers 401
+ * "Authentication is currently unavailable…".
  */
 @injectable()
 export class LogInHandler {
@@ -33,19 +40,24 @@ export class LogInHandler {
     @inject(TOKEN_CODEC) private readonly tokens: TokenCodec,
     @inject(SESSION_POLICY) private readonly policy: SessionPolicy,
     @inject(SESSION_ID_GENERATOR) private readonly sessionIds: SessionIdGenerator,
+    @inject(ATTEMPT_THROTTLE) private readonly throttle: AttemptThrottle,
     private readonly users: UserLookup,
   ) {}
 
   async execute(
-    input: { username: string; password: string },
+    input: { username: string; password: string; client?: RequestOrigin },
     context: CommandContext,
   ): Promise<IssuedToken & { sessionId: string } & CommandResult> {
     const username = parseUsername(input.username);
     assertPasswordRule(input.password);
-    const user = await this.users.findByUsername(username);
-    if (user === undefined) throw UserNotFoundError.byUsername(username);
-    if (!(await this.hasher.verify(input.password, user.passwordHash))) throw new InvalidCredentialsError();
-    if (!user.isActive) throw new AccountInactiveError();
+    const { address, signal } = input.client ?? NO_CLIENT;
+    const user = await throttledCheck(this.throttle, { account: username, address }, isLogInFailure, async () => {
+      const found = await this.users.findByUsername(username);
+      if (found === undefined) throw UserNotFoundError.byUsername(username);
+      if (!(await this.hasher.verify(input.password, found.passwordHash, { signal }))) throw new InvalidCredentialsError();
+      if (!found.isActive) throw new AccountInactiveError();
+      return found;
+    });
 
     const sessionId = this.sessionIds.newSessionId();
     const { userId } = user;
@@ -67,3 +79,6 @@ export class LogInHandler {
     }
   }
 }
+
+const isLogInFailure = (error: unknown): boolean =>
+  error instanceof UserNotFoundError || error instanceof InvalidCredentialsError || error instanceof AccountInactiveError;

@@ -3,7 +3,7 @@ import { created, logPositionHeader, logPositionHeaderDoc, noContent, routesFor,
 import { ChangePasswordHandler } from '../application/change-password';
 import { SignUpHandler } from '../application/sign-up';
 import type { Caller } from '../domain/roles';
-import { alreadyAuthenticated, notAuthenticated, rulesBroken } from './account-error-docs';
+import { alreadyAuthenticated, notAuthenticated, rulesBroken, tooManyAttempts } from './account-error-docs';
 import { changePasswordBody, idResponseSchema, signUpBody } from './account.schemas';
 
 const defineRoute = routesFor<Caller>();
@@ -28,10 +28,11 @@ export function accountRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         rulesBroken,
         alreadyAuthenticated,
         errorResponse(409, "Username taken: `User with 'NAME' already exists.` (`user.already_exists`)"),
+        tooManyAttempts,
         ...commandErrors,
       ],
-      async handle({ body, context }) {
-        const { id, position } = await signUp.execute({ username: body.username, password: body.password }, context);
+      async handle({ body, context, client }) {
+        const { id, position } = await signUp.execute({ username: body.username, password: body.password, client }, context);
         return created({ id }, logPositionHeader(position));
       },
     }),
@@ -49,11 +50,12 @@ export function accountRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         errorResponse(400, 'A password shorter than 6 (`user.password_too_short`), or the new one equals the current one (`auth.password_unchanged`)'),
         notAuthenticated,
         errorResponse(403, 'Wrong current password (`auth.invalid_password`), or the account is inactive (`auth.not_authorized`)'),
+        tooManyAttempts,
         ...commandErrors,
       ],
-      async handle({ body, caller, context }) {
+      async handle({ body, caller, context, client }) {
         const { position } = await changePassword.execute(
-          { caller, currentPassword: body.current_password, newPassword: body.new_password },
+          { caller, currentPassword: body.current_password, newPassword: body.new_password, client },
           context,
         );
         return noContent(undefined, logPositionHeader(position));

@@ -12,7 +12,7 @@ import { statePointOf } from './state-point';
 import type { Actor, Caller } from '../domain/roles';
 import { commandErrors, errorResponse } from '../../../http/openapi';
 import { RequestValidationError } from '../../../http/request-validation-error';
-import { notAuthenticated } from './account-error-docs';
+import { notAuthenticated, tooManyAttempts } from './account-error-docs';
 import {
   READ_MODEL_STALE_HEADER,
   created,
@@ -161,10 +161,11 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         errorResponse(400, 'Unknown sorting field (`users.invalid_sorting_field`), or a cursor not made by this service or for another sorting (`users.invalid_cursor`)'),
         ...authErrors,
       ],
-      async handle({ query, caller }) {
+      async handle({ query, caller, client }) {
         const minPosition = query.min_position === undefined ? undefined : parseMinPosition(query.min_position);
         const page = await listUsers.execute({
           actor: actorOf(caller),
+          signal: client.signal,
           ...(minPosition !== undefined ? { minPosition } : {}),
           limit: query.limit,
           offset: query.offset,
@@ -191,10 +192,11 @@ export function userRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
         { status: 204, description: 'Password set', headers: writeHeaderDocs },
         errorResponse(400, 'Password too short (`user.password_too_short`)'),
         ...targetErrors,
+        tooManyAttempts,
       ],
-      async handle({ params, body, headers, caller, context }) {
+      async handle({ params, body, headers, caller, context, client }) {
         const expectedRevisions = revisionsOfIfMatch(headers[IF_MATCH_HEADER]);
-        const input = { actor: actorOf(caller), userId: params.user_id, password: body, expectedRevisions };
+        const input = { actor: actorOf(caller), userId: params.user_id, password: body, expectedRevisions, client };
         return noContent(undefined, writeHeaders(await setUserPassword.execute(input, context)));
       },
     }),

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { ServiceUnavailableError } from '../../../shared/errors';
 import { assertAdministrator } from '../domain/decide';
 import type { Actor } from '../domain/roles';
 import { READ_MODEL_FRESHNESS, type ReadModelFreshness } from './ports/read-model-freshness';
@@ -26,11 +27,13 @@ export class ListUsersHandler {
     @inject(READ_MODEL_FRESHNESS) private readonly freshness: ReadModelFreshness,
   ) {}
 
-  async execute(input: { actor: Actor; minPosition?: bigint } & UserListQuery): Promise<FreshUserListPage> {
-    const { actor, minPosition, ...query } = input;
+  async execute(input: { actor: Actor; minPosition?: bigint; signal?: AbortSignal } & UserListQuery): Promise<FreshUserListPage> {
+    const { actor, minPosition, signal, ...query } = input;
     assertAdministrator(actor);
     sortingFieldAmong(this.reader.sortableFields, query.sortingField);
-    const fresh = minPosition === undefined || (await this.freshness.waitUntilPassed(minPosition, READ_YOUR_WRITES_WAIT_MS));
+    const fresh = minPosition === undefined || (await this.freshness.waitUntilPassed(minPosition, READ_YOUR_WRITES_WAIT_MS, signal));
+    // The client left during the wait: nobody reads the page.
+    if (signal?.aborted === true) throw new ServiceUnavailableError('request.aborted');
     const page = await this.reader.list(query);
     return { ...page, stale: !fresh };
   }

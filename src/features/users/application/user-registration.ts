@@ -10,7 +10,9 @@ import type { CreationOrigin } from '../domain/user-commands';
 import { userStreamName } from '../domain/user-events';
 import { parseUsername } from '../domain/username';
 import { ID_GENERATOR, type IdGenerator } from './ports/id-generator';
+import { ATTEMPT_THROTTLE, type AttemptThrottle } from './ports/attempt-throttle';
 import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher';
+import { NO_CLIENT, type RequestOrigin } from './request-origin';
 import { UserLookup } from './user-lookup';
 import { UsernameReservations } from './username-reservations';
 
@@ -19,12 +21,15 @@ export interface NewUser {
   readonly password: string;
   readonly role: Role;
   readonly origin: CreationOrigin;
+  /** The request's client: a sign-up is throttled by its address, and dropped when it goes. */
+  readonly client?: RequestOrigin;
 }
 
 /**
  * Creates a user for an administrator, a sign-up or the bootstrap: reserve the name, then
  * write `user-<id>` with no_stream (which fails if the reservation was taken over meanwhile).
- * Checks: permission for the role → username rules → password rule → taken (409) → hash.
+ * Checks: permission for the role → username rules → password rule → a sign-up's throttle
+ * (429) → taken (409) → hash. Sign-ups hash in a budget of their own.
  */
 @injectable()
 export class UserRegistration {
@@ -32,6 +37,7 @@ export class UserRegistration {
     @inject(EVENT_STORE) private readonly store: EventStore,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @inject(ATTEMPT_THROTTLE) private readonly throttle: AttemptThrottle,
     private readonly lookup: UserLookup,
     private readonly reservations: UsernameReservations,
   ) {}
@@ -41,11 +47,14 @@ export class UserRegistration {
     assertMayCreate(origin, role);
     const username = parseUsername(input.username);
     assertPasswordRule(input.password);
+    const signingUp = origin.kind === 'sign_up';
+    const client = input.client ?? NO_CLIENT;
+    if (signingUp) await this.throttle.countWrite({ account: username, address: client.address });
     if ((await this.lookup.findByUsername(username)) !== undefined) throw new UserAlreadyExistsError(username);
-    const passwordHash = await this.hasher.hash(input.password);
+    const passwordHash = await this.hasher.hash(input.password, { budget: signingUp ? 'sign_up' : 'shared', signal: client.signal });
     const userId = this.ids.newUserId();
     // A signing-up user acts on their own behalf: the audit trail names them.
-    const ctx = origin.kind === 'sign_up' ? { ...context, actorId: userId } : context;
+    const ctx = signingUp ? { ...context, actorId: userId } : context;
 
     await this.reservations.reserve(username, userId, ctx);
     const createdAt = ctx.now.toISOString();

@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../../../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, TooManyRequestsError, ValidationError } from '../../../shared/errors';
 
 /** 403 "Not authorized.": the permission matrix refuses the action. */
 export class NotAuthorizedError extends ForbiddenError {
@@ -109,5 +109,12 @@ function pythonEscape(code: number): string {
 export class PasswordUnchangedError extends ValidationError {
   constructor() {
     super('auth.password_unchanged', 'New password must differ from current password.');
+  }
+}
+
+/** 429: a brute-force or flood limit; `retryAfterS` is when the next attempt may be made. */
+export class TooManyAttemptsError extends TooManyRequestsError {
+  constructor(retryAfterS: number) {
+    super('auth.too_many_attempts', 'Too many attempts. Please try again later.', Math.max(1, Math.ceil(retryAfterS)));
   }
 }
