@@ -14,8 +14,9 @@ export function oneLine(error: unknown): string {
   const parts: string[] = [];
   for (let current = error, depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
     const message = current instanceof Error ? current.message : String(current);
-    if (message !== '' && !parts.some((part) => part.includes(message))) parts.push(message);
+    const trimmed = message.trim().replace(/\s+[A-Z][\w ]*:$/, '').replace(/\.$/, '');
+    if (trimmed !== '' && !parts.some((part) => part.includes(trimmed))) parts.push(trimmed);
     current = current instanceof Error ? current.cause : undefined;
   }
-  return (parts.join(': ') || 'failed').replace(/\s*\n\s*/g, ' ');
+  return `${parts.join(': ') || 'failed'}.`.replace(/\s*\n\s*/g, ' ');
 }
