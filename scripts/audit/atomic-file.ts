@@ -1,7 +1,9 @@
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { close as closeFd, createWriteStream, fsync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { UsageError } from './audit-errors';
 
 const WHY: Record<string, string> = {
@@ -31,22 +33,26 @@ export async function createAtomically(target: string): Promise<AtomicFile> {
   const scratch = path.join(path.dirname(full), `.${path.basename(full)}.${process.pid}.tmp`);
   const folder = path.dirname(full);
   if ((await stat(full).catch(() => undefined))?.isDirectory() === true) throw new UsageError(`Cannot write --out ${target}: it is a folder.`);
-  const handle = await open(scratch, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot write --out ${target}: ${WHY[error.code ?? ''] ?? error.message} (${folder}).`);
-  });
-  const stream = handle.createWriteStream({ autoClose: false });
+  // The descriptor stays open after the last write, to be flushed to disk before the rename.
+  const stream = createWriteStream(scratch, { flags: 'wx', mode: 0o600, autoClose: false });
+  try {
+    await once(stream, 'open');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new UsageError(`Cannot write --out ${target}: ${WHY[code] ?? (error as Error).message} (${folder}).`);
+  }
+  const descriptor = (): number => (stream as unknown as { fd: number }).fd;
   let isOpen = true;
   const close = async (): Promise<void> => {
     if (!isOpen) return;
     isOpen = false;
-    await handle.close();
+    await promisify(closeFd)(descriptor());
   };
   return {
     stream,
     async commit() {
-      stream.end();
-      await finished(stream);
-      await handle.sync();
+      await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      await promisify(fsync)(descriptor());
       await close();
       await rename(scratch, full);
     },

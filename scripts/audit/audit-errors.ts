@@ -18,5 +18,6 @@ export function oneLine(error: unknown): string {
     if (trimmed !== '' && !parts.some((part) => part.includes(trimmed))) parts.push(trimmed);
     current = current instanceof Error ? current.cause : undefined;
   }
-  return `${parts.join(': ') || 'failed'}.`.replace(/\s*\n\s*/g, ' ');
+  const text = (parts.join(': ') || 'failed').replace(/\s*\n\s*/g, ' ');
+  return /[.?!]$/.test(text) ? text : `${text}.`;
 }
