@@ -11,7 +11,7 @@ export interface ExportRange {
 }
 
 /** One line of the export: an event where it sits in the log, who caused it and under which request, its data redacted. */
-export interface ExportLine {
+export interface ExportLineJson {
   readonly stream: string;
   readonly revision: string;
   readonly position: string;
@@ -38,7 +38,7 @@ export interface ExportOptions {
 /** The service's own bookkeeping, not an account's history: the stream that names the log, and EventStoreDB's system streams. */
 const isSystemEvent = (event: RecordedEvent): boolean => event.streamName === LOG_IDENTITY_STREAM || event.streamName.startsWith('$');
 
-async function exportLine(event: RecordedEvent, names: ActorNames): Promise<ExportLine> {
+async function exportLine(event: RecordedEvent, names: ActorNames): Promise<ExportLineJson> {
   const audit = await toAuditEvent(event, names);
   return {
     stream: redactStreamName(event.streamName),
