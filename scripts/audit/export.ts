@@ -27,7 +27,7 @@ function interruptible(): AbortSignal {
   const controller = new AbortController();
   const onSignal = (): void => {
     if (controller.signal.aborted) process.exit(130);
-    controller.abort(new Error('interrupted; nothing was written'));
+    controller.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -58,7 +58,9 @@ export function exportCommand(): Command {
         process.stderr.write(`export: ${summary.events.toLocaleString('en')} events${span}${options.out === undefined ? '' : ` written to ${options.out}`}.\n`);
       } catch (error) {
         await file?.discard();
-        throw error;
+        if (!signal.aborted) throw error;
+        process.stderr.write(`export: interrupted${options.out === undefined ? '' : `; ${options.out} is left as it was`}.\n`);
+        process.exitCode = 130;
       }
     });
 }
