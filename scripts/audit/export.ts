@@ -42,8 +42,8 @@ export function exportCommand(): Command {
     .option('--out <file>', 'write to this file, which appears complete or not at all (default: stdout)')
     .action(async (options: { from?: string; to?: string; out?: string }) => {
       const range = rangeOf(options);
-      const file: AtomicFile | undefined = options.out === undefined ? undefined : await createAtomically(options.out);
       const signal = interruptible();
+      const file: AtomicFile | undefined = options.out === undefined ? undefined : await createAtomically(options.out);
       try {
         const summary = await withEventStore(async (store) => {
           const progress = logProgress('export', await store.headPosition());
