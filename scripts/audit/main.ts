@@ -1,53 +1,41 @@
 /**
- * The auditors' tools, on either event store:
- *   npm run audit -- <verify|anchor> [options]
- * Each command has --help. Exit 0: intact; 1: tampering found; 2: misuse, or the stores could
- * not be reached.
+ * The auditors' tools, on either event store, read from the log itself:
+ *   npm run audit -- <history|as-of|export|verify|anchor> [options]
+ * Each command has --help. Exit 0: answered (verify: intact); 1: what was asked about does not
+ * exist (verify: tampering found); 2: misuse, or the store could not be reached; always with one
+ * line on stderr.
  */
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { loadSettings } from '../../src/config/load-settings';
-import { adapterFor, openConfiguredDatabase } from '../../src/configured-stores';
-import { createLogger } from '../../src/create-logger';
-import type { EventStore } from '../../src/shared/event-store/event-store';
+import { EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, NotFoundError, oneLine } from './audit-errors';
+import { asOfCommand } from './as-of';
+import { exportCommand } from './export';
 import { anchorCommand } from './anchor';
-import { EXIT_USAGE } from './integrity-walk';
+import { historyCommand } from './history';
+import { withStoredEvents } from './stored-events';
 import { verifyCommand } from './verify';
 
-/** The configured event store (beside a running service, its embedded database), as stored. */
-async function withStoredEvents<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
-  const { settings } = loadSettings();
-  const logger = createLogger(settings.logs.level === 'silent' ? 'silent' : 'warn', process.stderr);
-  const { database } = await openConfiguredDatabase(settings, logger, { attachToRunningService: true });
-  const store = adapterFor(settings, database, logger);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-    await database.close();
-  }
-}
-
 function program(): Command {
-  return new Command('audit')
-    .description('Audit the event log: its tamper evidence.')
+  const root = new Command('audit')
+    .description("Answer an auditor from the event log: a user's history, their state at any moment, the whole log as NDJSON, and its tamper evidence.")
     .showHelpAfterError(false)
-    .exitOverride()
-    .addCommand(verifyCommand(withStoredEvents).exitOverride())
-    .addCommand(anchorCommand(withStoredEvents).exitOverride());
+    .exitOverride();
+  const commands = [historyCommand(), asOfCommand(), exportCommand(), verifyCommand(withStoredEvents), anchorCommand(withStoredEvents)];
+  for (const command of commands) root.addCommand(command.copyInheritedSettings(root));
+  return root;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // A reader that closed the pipe (`| head`) has what it wanted.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? EXIT_OK : EXIT_USAGE));
   try {
     await program().parseAsync(argv as string[], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
     // Commander printed its message (or the help) already.
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`audit: ${message}\n`);
-    // Anything but a finding (misuse, a file, the settings, a store out of reach) is exit 2, never 1.
-    return EXIT_USAGE;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    process.stderr.write(`audit: ${oneLine(error)}\n`);
+    return error instanceof NotFoundError ? EXIT_NOT_FOUND : EXIT_USAGE;
   }
 }
 

@@ -88,7 +88,12 @@ export class Deployment {
 
   /** `npm run projections -- <args>`, started; its output is kept apart, stdout and stderr. */
   start(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-    const child = runTs('scripts/projections/main.ts', args, { ...this.env, ...env });
+    return this.startScript('scripts/projections/main.ts', args, env);
+  }
+
+  /** A script of the project's (`scripts/…/main.ts`) against this deployment, started. */
+  startScript(entry: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+    const child = runTs(entry, args, { ...this.env, ...env });
     this.processes.push(child);
     let stdout = '';
     let stderr = '';
@@ -141,7 +146,8 @@ export class Deployment {
     return names;
   }
 
-  private async openStore(): Promise<{ db: Database; eventStore: EventStore }> {
+  /** The deployment's event log, opened directly (as a test reads what was stored). */
+  async openStore(): Promise<{ db: Database; eventStore: EventStore }> {
     if (this.store === undefined) {
       const db = await openDatabase({ kind: 'server', url: this.database.url, poolMax: 16 });
       const eventStore = this.double === undefined ? new PgEventStore(db) : EventStoreDbEventStore.fromConnectionString(this.double.connectionString);

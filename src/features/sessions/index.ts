@@ -35,7 +35,7 @@ export { SESSION_ID_GENERATOR, type SessionIdGenerator } from './application/por
 export { ResolveSessionHandler } from './application/resolve-session';
 export { LogInHandler } from './application/log-in';
 export { LogOutHandler } from './application/log-out';
-export { UserSessionHistoryHandler, type SessionHistoryItem } from './application/user-session-history';
+export { UserSessionHistoryHandler, sessionHistoryItem, bySessionStart, type SessionHistoryItem } from './application/user-session-history';
 export { EndSessionsOnUserDeactivated, END_SESSIONS_ACTOR } from './application/end-sessions-on-user-deactivated';
 export { UserSessionsEnder, type EndSessionsRequest } from './application/user-sessions-ender';
 

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { EVENT_STORE, type EventStore, type GlobalPosition } from '../../../shared/event-store/event-store';
+import { EVENT_STORE, type EventStore, type GlobalPosition, type RecordedEvent } from '../../../shared/event-store/event-store';
 import { ActorNames, UserLookup, assertMayReadHistory, sessionHandle, toAuditEvent, type Actor, type AuditEvent } from '../../users';
 import { sessionStreamName, type SessionEndReason, type SessionStarted } from '../domain/auth-session-events';
 import { USER_SESSIONS_INDEX, type UserSessionsIndex } from './ports/user-sessions-index';
@@ -15,6 +15,31 @@ export interface SessionHistoryItem {
   readonly ended_at: string | null;
   readonly end_reason: SessionEndReason | null;
   readonly events: AuditEvent[];
+}
+
+/** One session as an audit reader sees it, from its stream's events: when it started, was last extended to, ended and why. */
+export async function sessionHistoryItem(sessionId: string, recorded: readonly RecordedEvent[], names: ActorNames): Promise<SessionHistoryItem> {
+  const started = recorded.find((event) => event.type === 'SessionStarted');
+  let expiresAt: string | null = null;
+  let ended: { at: string; reason: SessionEndReason } | undefined;
+  for (const event of recorded) {
+    const data = event.data as { expiresAt?: string; reason?: SessionEndReason };
+    if ((event.type === 'SessionStarted' || event.type === 'SessionExtended') && data.expiresAt !== undefined) expiresAt = data.expiresAt;
+    if (event.type === 'SessionEnded' && ended === undefined && data.reason !== undefined) ended = { at: event.recordedAt.toISOString(), reason: data.reason };
+  }
+  return {
+    session: sessionHandle(sessionId),
+    started_at: (started?.data as { startedAt?: string } | undefined)?.startedAt ?? null,
+    expires_at: expiresAt,
+    ended_at: ended?.at ?? null,
+    end_reason: ended?.reason ?? null,
+    events: await Promise.all(recorded.map((event) => toAuditEvent(event, names))),
+  };
+}
+
+/** Oldest first; the handle breaks ties. */
+export function bySessionStart(a: SessionHistoryItem, b: SessionHistoryItem): number {
+  return (a.started_at ?? '').localeCompare(b.started_at ?? '') || a.session.localeCompare(b.session);
 }
 
 /**
@@ -44,23 +69,9 @@ export class UserSessionHistoryHandler {
       const recorded = await this.store.readStream(sessionStreamName(sessionId));
       const started = recorded.find((event) => event.type === 'SessionStarted');
       if ((started?.data as { userId?: unknown } | undefined)?.userId !== userId) continue;
-      let expiresAt: string | null = null;
-      let ended: { at: string; reason: SessionEndReason } | undefined;
-      for (const event of recorded) {
-        const data = event.data as { expiresAt?: string; reason?: SessionEndReason };
-        if ((event.type === 'SessionStarted' || event.type === 'SessionExtended') && data.expiresAt !== undefined) expiresAt = data.expiresAt;
-        if (event.type === 'SessionEnded' && ended === undefined && data.reason !== undefined) ended = { at: event.recordedAt.toISOString(), reason: data.reason };
-      }
-      sessions.push({
-        session: sessionHandle(sessionId),
-        started_at: (started?.data as { startedAt?: string } | undefined)?.startedAt ?? null,
-        expires_at: expiresAt,
-        ended_at: ended?.at ?? null,
-        end_reason: ended?.reason ?? null,
-        events: await Promise.all(recorded.map((event) => toAuditEvent(event, names))),
-      });
+      sessions.push(await sessionHistoryItem(sessionId, recorded, names));
     }
-    sessions.sort((a, b) => (a.started_at ?? '').localeCompare(b.started_at ?? '') || a.session.localeCompare(b.session));
+    sessions.sort(bySessionStart);
     return { sessions };
   }
 

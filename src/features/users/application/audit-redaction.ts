@@ -11,6 +11,14 @@ export function sessionHandle(sessionId: string): string {
   return createHash('sha256').update(sessionId, 'utf8').digest('hex').slice(0, 8);
 }
 
+const SESSION_STREAM_PREFIX = 'session-';
+
+/** A stream's name as an audit reader sees it: a session stream, named by its session id, by the session's handle. */
+export function redactStreamName(streamName: string): string {
+  if (!streamName.startsWith(SESSION_STREAM_PREFIX)) return streamName;
+  return `${SESSION_STREAM_PREFIX}${sessionHandle(streamName.slice(SESSION_STREAM_PREFIX.length))}`;
+}
+
 /** Keys whose values are secrets whatever the event: dropped outright. */
 const SECRET_KEY = /hash|token|secret|pepper|password|cookie/i;
 

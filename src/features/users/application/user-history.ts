@@ -50,27 +50,47 @@ export function assertMayReadHistory(actor: Actor, target: { readonly userId: st
   if (!canManageSubordinate(actor, target)) throw new NotAuthorizedError();
 }
 
-/** Names the actors of audit events: by their user stream's UserCreated (usernames never change), cached for one reader. */
+/**
+ * Names the actors of audit events: by their user stream's UserCreated (usernames never change),
+ * cached for one reader. A reader of the whole log bounds the cache (least recently used first
+ * out) and tells it the names it passes, so that it holds constant memory and reads few streams.
+ */
 export class ActorNames {
   private readonly names = new Map<string, Promise<string | null>>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly capacity = Number.POSITIVE_INFINITY,
+  ) {}
 
   actorOf(actorId: string): Promise<AuditActor> {
     if (actorId.startsWith(SYSTEM_PREFIX)) return Promise.resolve({ system: actorId.slice(SYSTEM_PREFIX.length) });
     return this.usernameOf(actorId).then((username) => ({ id: actorId, username }));
   }
 
+  /** A username learnt from a UserCreated the reader passed. */
+  remember(userId: string, username: string): void {
+    this.keep(userId, Promise.resolve(username));
+  }
+
   private usernameOf(userId: string): Promise<string | null> {
-    let name = this.names.get(userId);
-    if (name === undefined) {
-      name = this.store.readStream(userStreamName(userId), { maxCount: 1 }).then(([first]) => {
-        const data = first?.type === 'UserCreated' ? (first.data as { username?: unknown }) : undefined;
-        return typeof data?.username === 'string' ? data.username : null;
-      });
-      this.names.set(userId, name);
+    const known = this.names.get(userId);
+    if (known !== undefined) {
+      this.keep(userId, known);
+      return known;
     }
+    const name = this.store.readStream(userStreamName(userId), { maxCount: 1 }).then(([first]) => {
+      const data = first?.type === 'UserCreated' ? (first.data as { username?: unknown }) : undefined;
+      return typeof data?.username === 'string' ? data.username : null;
+    });
+    this.keep(userId, name);
     return name;
+  }
+
+  private keep(userId: string, name: Promise<string | null>): void {
+    this.names.delete(userId);
+    this.names.set(userId, name);
+    if (this.names.size > this.capacity) this.names.delete(this.names.keys().next().value as string);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { redactEventData, sessionHandle } from '../../../../../src/features/users/application/audit-redaction';
+import { redactEventData, redactStreamName, sessionHandle } from '../../../../../src/features/users/application/audit-redaction';
 
 describe('audit redaction', () => {
   const userId = '00000000-0000-7000-8000-000000000001';
@@ -34,5 +34,12 @@ describe('audit redaction', () => {
   it('leaves events without secrets as they are, and answers {} for data that is no object', () => {
     expect(redactEventData('UserDeactivated', { userId, deactivatedAt: 'x' })).to.deep.equal({ userId, deactivatedAt: 'x' });
     expect(redactEventData('Odd', null)).to.deep.equal({});
+  });
+
+  it('names a session stream by its handle, and leaves every other stream name as it is', () => {
+    const sessionId = 'a-secret-session-id';
+    expect(redactStreamName(`session-${sessionId}`)).to.equal(`session-${sessionHandle(sessionId)}`).and.not.include(sessionId);
+    expect(redactStreamName(`user-${userId}`)).to.equal(`user-${userId}`);
+    expect(redactStreamName('username-alice.smith')).to.equal('username-alice.smith');
   });
 });
