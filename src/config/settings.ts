@@ -4,7 +4,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export interface Settings {
   readonly appEnv: AppEnv;
-  readonly server: { readonly port: number; readonly bodyLimitBytes: number; readonly shutdownGraceMs: number };
+  /** `host`: the interface to listen on (127.0.0.1 unless configured; the container sets 0.0.0.0). */
+  readonly server: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number; readonly shutdownGraceMs: number };
   readonly database: {
     /** Empty for the embedded PostgreSQL. */
     readonly url: string;
@@ -23,8 +24,12 @@ export interface Settings {
     readonly jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
     readonly sessionTtlMin: number;
     readonly sessionRefreshThreshold: number;
+    /** However often it slides, a session ends this many hours after log-in. */
+    readonly sessionMaxLifetimeH: number;
   };
   readonly cookies: { readonly secure: boolean };
+  /** Other sites' origins whose pages may send unsafe requests; every other cross-site one gets 403. */
+  readonly csrf: { readonly allowedOrigins: readonly string[] };
   readonly password: {
     readonly pepper: string;
     readonly hasherWorkFactor: number;

@@ -228,7 +228,7 @@ function check({ reply, appended }: Outcome, expected: Expectations, what: strin
     else if (expected.cookie === 'cleared') expect(lines, cookie).to.deep.equal([CLEARED_COOKIE]);
     else if (expected.cookie === 'set') {
       expect(lines, cookie).to.have.length(1);
-      const attributes = secureCookies ? '; HttpOnly; Path=/; SameSite=Strict; Secure' : '; HttpOnly; Path=/';
+      const attributes = secureCookies ? '; HttpOnly; Path=/; SameSite=Strict; Secure' : '; HttpOnly; Path=/; SameSite=Lax';
       expect(lines[0], cookie).to.match(/^access_token=[\w-]+\.[\w-]+\.[\w-]+;/);
       expect(lines[0]?.slice(lines[0].indexOf(';')), cookie).to.equal(attributes);
     } else expect(lines, cookie).to.deep.equal([expected.cookie]);

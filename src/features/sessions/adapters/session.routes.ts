@@ -74,11 +74,11 @@ export function sessionRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       responses: [
         {
           status: 204,
-          description: 'Logged in; `Set-Cookie: access_token=<JWT>; HttpOnly; Path=/`',
+          description: 'Logged in; `Set-Cookie: access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax`',
           headers: {
             'Set-Cookie': {
               description:
-                'The session cookie: `access_token=<JWT>; HttpOnly; Path=/` (with `SameSite=Strict; Secure` when secure cookies are configured), no expiry of its own.',
+                'The session cookie: `access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax` (`SameSite=Strict; Secure` instead when secure cookies are configured), no expiry of its own.',
               schema: { type: 'string' },
             },
             ...logPositionHeaderDoc,
