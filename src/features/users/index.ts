@@ -19,6 +19,7 @@ export type {
   AdminRevoked,
   UserActivated,
   UserDeactivated,
+  SessionsRevoked,
   UserCreationAbandoned,
   UsernameReserved,
 } from './domain/user-events';
@@ -73,6 +74,7 @@ export { ListUsersHandler, READ_YOUR_WRITES_WAIT_MS, type FreshUserListPage } fr
 export { BootstrapSuperAdminHandler } from './application/bootstrap-super-admin';
 export { SignUpHandler } from './application/sign-up';
 export { ChangePasswordHandler } from './application/change-password';
+export { RevokeSessionsHandler } from './application/revoke-sessions';
 export { logInBody, type CredentialsBody } from './adapters/account.schemas';
 export { auditEventSchema, userIdPath, type UserIdParams } from './adapters/user.schemas';
 export * as accountErrorDocs from './adapters/account-error-docs';

@@ -61,7 +61,7 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
   const hasher = options.hasher ?? fakeHasher;
   const ids = new UuidIdGenerator();
   const tokens = new JwtTokenCodec(JWT_SECRET);
-  const policy = options.policy ?? { ttlMs: TTL_MS, refreshThreshold: 0.2 };
+  const policy = options.policy ?? { ttlMs: TTL_MS, refreshThreshold: 0.2, maxLifetimeMs: 12 * 3_600_000 };
   const sessionsIndex = new LogUserSessionsIndex(store, clock);
   const logger = pino({ level: 'silent' });
   const lookup = new UserLookup(store);

@@ -10,7 +10,8 @@ import type { CommandResult } from './command-result';
 import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher';
 
 /**
- * An administrator sets a subordinate's password; the target's sessions stay valid.
+ * An administrator sets a subordinate's password, which ends all of the target's sessions (read
+ * from the PasswordSet by the session check at once; a reaction records each end).
  * Order: administrator (403) → password rule (400, even for an unknown id) → target (404) →
  * subordinate (403, self never is) → hash. The hash is computed only once all checks pass.
  */
@@ -29,7 +30,7 @@ export class SetUserPasswordHandler {
     const { position } = await handle(this.store, userStreamName(userId), userDecider, async (state) => {
       assertMayManageUser(actor, state, userId);
       const passwordHash = await this.hasher.hash(password);
-      return userDecider.decide({ type: 'SetPassword', data: { userId, actor, passwordHash } }, state);
+      return userDecider.decide({ type: 'SetPassword', data: { userId, actor, passwordHash, setAt: context.now.toISOString() } }, state);
     }, context);
     return { position };
   }
