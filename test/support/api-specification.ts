@@ -6,11 +6,13 @@ import { buildContainer, type Infrastructure } from '../../src/container';
 import {
   ResolveSessionHandler,
   SESSION_ID_GENERATOR,
+  SESSION_POLICY,
   TOKEN_CODEC,
   USER_SESSIONS_INDEX,
   sessionAuthenticator,
   sessionsRoutes,
   type SessionIdGenerator,
+  type SessionPolicy,
   type TokenCodec,
 } from '../../src/features/sessions';
 import { ID_GENERATOR, PASSWORD_HASHER, UuidIdGenerator, usersRoutes } from '../../src/features/users';
@@ -89,6 +91,8 @@ export interface Scenario {
 export interface ApiSpecificationOptions {
   /** Secure cookies (`SameSite=Strict; Secure`); off by default, as in config/test. */
   readonly secureCookies?: boolean;
+  /** The absolute session cap; config/test's (12 h) by default. */
+  readonly sessionMaxLifetimeMs?: number;
 }
 
 export const CLEARED_COOKIE = 'access_token=""; HttpOnly; Max-Age=0; Path=/';
@@ -146,6 +150,10 @@ function compose(options: ApiSpecificationOptions) {
   scope.register(ID_GENERATOR, { useValue: new SequentialIds() });
   scope.register(SESSION_ID_GENERATOR, { useValue: new SequentialSessionIds() });
   scope.register(USER_SESSIONS_INDEX, { useValue: new LogUserSessionsIndex(eventStore, clock) });
+  if (options.sessionMaxLifetimeMs !== undefined) {
+    const policy = scope.resolve<SessionPolicy>(SESSION_POLICY);
+    scope.register(SESSION_POLICY, { useValue: { ...policy, maxLifetimeMs: options.sessionMaxLifetimeMs } });
+  }
   const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
     routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],

@@ -111,7 +111,7 @@ describe('API: user administration', () => {
         status: 204,
         body: null,
         logPosition: 'last',
-        events: [{ stream: `user-${user.userId}`, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: admin.userId } }],
+        events: [{ stream: `user-${user.userId}`, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: admin.userId, setAt: T0.toISOString() } }],
       });
       await scenario.when({ method: 'POST', path: '/api/v1/account/login', json: { username: user.username, password: 'new-secret' } }).then({
         status: 204,
@@ -282,7 +282,7 @@ describe('API: user administration', () => {
       caller !== target && (caller.role === 'super_admin' ? target.role !== 'super_admin' : caller.role === 'admin' && target.role === 'user');
     const commands: Array<[string, (id: string) => ApiRequest, (target: GivenUser, caller: GivenUser) => ExpectedEvent[]]> = [
       ['set password', (id) => ({ method: 'PUT', path: `/api/v1/users/${id}/password`, json: 'new-secret' }),
-        (target, caller) => [{ stream: `user-${target.userId}`, type: 'PasswordSet', data: { userId: target.userId, passwordHash: fakeHashOf('new-secret'), setBy: caller.userId } }]],
+        (target, caller) => [{ stream: `user-${target.userId}`, type: 'PasswordSet', data: { userId: target.userId, passwordHash: fakeHashOf('new-secret'), setBy: caller.userId, setAt: T0.toISOString() } }]],
       ['deactivate', (id) => ({ method: 'DELETE', path: `/api/v1/users/${id}/activation` }),
         (target) => [{ stream: `user-${target.userId}`, type: 'UserDeactivated', data: { userId: target.userId, deactivatedAt: T0.toISOString() } }]],
       ['activate', (id) => ({ method: 'PUT', path: `/api/v1/users/${id}/activation` }), () => []],

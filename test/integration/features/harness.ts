@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import {
   CryptoSessionIdGenerator,
+  EndSessionsOnSessionsRevoked,
   EndSessionsOnUserDeactivated,
   JwtTokenCodec,
   LogInHandler,
@@ -19,6 +20,7 @@ import {
   DeactivateUserHandler,
   GrantAdminHandler,
   RevokeAdminHandler,
+  RevokeSessionsHandler,
   SetUserPasswordHandler,
   UserLookup,
   UserRegistration,
@@ -90,6 +92,8 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
     changePassword: new ChangePasswordHandler(store, hasher),
     logOut: new LogOutHandler(store, logger),
     endSessionsOnDeactivation: new EndSessionsOnUserDeactivated(ender, clock),
+    endSessionsOnRevocation: new EndSessionsOnSessionsRevoked(ender, clock),
+    revokeSessions: new RevokeSessionsHandler(store),
 
     /** A command context at the fake clock's time. */
     ctx(actorId = 'anonymous'): CommandContext {

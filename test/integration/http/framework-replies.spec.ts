@@ -162,7 +162,7 @@ describe('HTTP framework replies', () => {
       expect(document.info).to.include({ title: 'userledger', version: '0.1.0' });
     });
 
-    it('lists all 13 routes of the contract, and the audit routes added since', () => {
+    it('lists all 13 routes of the contract, and the audit and log-out-everywhere routes added since', () => {
       const operations = Object.entries(document.paths).flatMap(([path, ops]) =>
         Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
       );
@@ -173,6 +173,7 @@ describe('HTTP framework replies', () => {
         'POST /api/v1/account/login',
         'PUT /api/v1/account/password',
         'DELETE /api/v1/account/logout',
+        'DELETE /api/v1/account/sessions',
         'POST /api/v1/users/',
         'GET /api/v1/users/',
         'PUT /api/v1/users/{user_id}/password',
