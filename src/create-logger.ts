@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { maskSessionStreams } from './shared/session-stream-mask';
 
 /**
  * Paths that must never reach a log line, whatever a developer passes in: passwords, tokens,
@@ -23,7 +24,11 @@ const REDACTED_PATHS = [
   'headers["set-cookie"]',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Every line passes the session-stream mask on its way out, whatever put the id there: a
+ * message, an error's message, stack or `streamName`, a database error's detail.
+ */
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   return pino(
     {
       level,
@@ -31,6 +36,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    { write: (line: string) => destination.write(maskSessionStreams(line)) },
   );
 }
