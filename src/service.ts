@@ -155,5 +155,6 @@ async function bootstrapSuperAdmin(scope: DependencyContainer, settings: Setting
     { username, password },
     { actorId: 'system:bootstrap', correlationId, causationId: correlationId, now: clock.now() },
   );
+  // A username held by a user of another role has thrown NotASuperAdminError: start-up fails on that one line.
   logger.info({ userId: result.id, created: result.created, username }, result.created ? 'super admin created' : 'super admin exists');
 }

@@ -39,6 +39,7 @@ export {
   CurrentPasswordInvalidError,
   InvalidSortingFieldError,
   PasswordUnchangedError,
+  NotASuperAdminError,
 } from './domain/errors';
 
 export { PASSWORD_HASHER, type PasswordHasher } from './application/ports/password-hasher';

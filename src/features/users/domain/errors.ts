@@ -90,3 +90,10 @@ export class PasswordUnchangedError extends ValidationError {
     super('auth.password_unchanged', 'New password must differ from current password.');
   }
 }
+
+/** The bootstrap or the script named a user that exists with another role: nothing is written. */
+export class NotASuperAdminError extends ConflictError {
+  constructor(username: string, role: string) {
+    super('bootstrap.not_super_admin', `User '${username}' exists but is not a super admin (role ${role}); nothing changed. Choose another username.`);
+  }
+}
