@@ -17,8 +17,10 @@ COPY scripts ./scripts
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
+# HOST: inside a container the loopback is the container's own, so listen on all of its interfaces.
 ENV APP_ENV=prod \
-    NODE_ENV=production
+    NODE_ENV=production \
+    HOST=0.0.0.0
 WORKDIR /app
 # Optional dependencies (the embedded PostgreSQL binaries) stay out: production uses a server.
 COPY package.json package-lock.json ./

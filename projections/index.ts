@@ -11,6 +11,6 @@ export { UsersReadModelFreshness, type UsersFreshnessOptions } from './users/use
 export { InvalidCursorError } from './users/users-cursor';
 export { userSessionsProjection } from './user-sessions/user-sessions.projection';
 export { PgUserSessionsIndex } from './user-sessions/user-sessions.reader';
-export { endSessionsOnUserDeactivatedProcessor } from './user-sessions/end-sessions-processor';
+export { endSessionsOnSessionsRevokedProcessor, endSessionsOnUserDeactivatedProcessor } from './user-sessions/end-sessions-processor';
 export { checkReadModelsLog, claimReadModelsForLog, ReadModelsFromAnotherLogError, LOG_IDENTITY_STREAM } from './read-model-source';
 export { projectionCatalog, REACTIONS } from './catalog';

@@ -1,6 +1,7 @@
 /**
  * Creates the first super admin against the configured store (the running embedded database
- * included). Idempotent: an existing username is left as it is.
+ * included). Idempotent: an existing super admin of that name is left as it is; a name held
+ * by a user of another role exits 1 with one line saying so.
  *   SUPER_ADMIN_PASSWORD=... npm run create-super-admin -- --username NAME
  * Without SUPER_ADMIN_PASSWORD the password is asked for on the terminal.
  */

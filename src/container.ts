@@ -7,12 +7,14 @@ import {
   ProjectionPositions,
   ProjectionWorker,
   UsersReadModelFreshness,
+  endSessionsOnSessionsRevokedProcessor,
   endSessionsOnUserDeactivatedProcessor,
   projectionCatalog,
 } from '../projections';
 import type { Settings } from './config/settings';
 import {
   CryptoSessionIdGenerator,
+  EndSessionsOnSessionsRevoked,
   EndSessionsOnUserDeactivated,
   JwtTokenCodec,
   SESSION_ID_GENERATOR,
@@ -84,6 +86,7 @@ export function buildContainer(infrastructure: Infrastructure, positions = proje
     useValue: {
       ttlMs: Math.round(settings.auth.sessionTtlMin * 60_000),
       refreshThreshold: settings.auth.sessionRefreshThreshold,
+      maxLifetimeMs: Math.round(settings.auth.sessionMaxLifetimeH * 3_600_000),
     },
   });
   scope.register(USERNAME_RESERVATION_POLICY, { useValue: defaultUsernameReservationPolicy });
@@ -116,7 +119,10 @@ export function buildProjectionWorker(
     positions,
     logger: projectorLogger(infrastructure.logger),
     projections: projectionCatalog(),
-    processors: [endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated))],
+    processors: [
+      endSessionsOnUserDeactivatedProcessor(scope.resolve(EndSessionsOnUserDeactivated)),
+      endSessionsOnSessionsRevokedProcessor(scope.resolve(EndSessionsOnSessionsRevoked)),
+    ],
     checkLog: () => checkReadModelsLog(database, infrastructure.eventStore),
     // Only one process owns an embedded data folder at a time, so after a crash the restarted
     // owner may retake its own lease at once (taking it still changes the fencing token). A

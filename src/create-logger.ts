@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { maskSessionStreams } from './shared/session-stream-mask';
 
 /**
  * Paths that must never reach a log line, whatever a developer passes in: passwords, tokens,
@@ -39,6 +40,10 @@ function asynchronousStdout(): pino.DestinationStream {
   return destination;
 }
 
+/**
+ * Every line passes the session-stream mask on its way out, whatever put the id there: a
+ * message, an error's message, stack or `streamName`, a database error's detail.
+ */
 export function createLogger(level: string, destination: pino.DestinationStream = asynchronousStdout()): Logger {
   return pino(
     {
@@ -47,6 +52,6 @@ export function createLogger(level: string, destination: pino.DestinationStream 
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    { write: (line: string) => destination.write(maskSessionStreams(line)) },
   );
 }

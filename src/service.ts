@@ -31,7 +31,7 @@ export interface RunningService {
 
 export interface ServiceOptions {
   readonly clock?: Clock;
-  /** Interface to listen on; defaults to all interfaces. */
+  /** Interface to listen on; defaults to the `HOST` setting (server.host). */
   readonly host?: string;
 }
 
@@ -80,6 +80,7 @@ export async function startServiceOn(
     logger,
     clock: infrastructure.clock,
     cookies: { secure: settings.cookies.secure },
+    allowedOrigins: settings.csrf.allowedOrigins,
     bodyLimitBytes: settings.server.bodyLimitBytes,
     trustedProxies: settings.server.trustedProxies,
     ...(infrastructure.metrics ? { metrics: infrastructure.metrics } : {}),
@@ -87,7 +88,7 @@ export async function startServiceOn(
     projectionStatus: () => readProjectionStatus(database, infrastructure.eventStore),
   });
 
-  const server = app.listen(settings.server.port, options.host ?? '0.0.0.0');
+  const server = app.listen(settings.server.port, options.host ?? settings.server.host);
   answerClientErrorsWithJson(server);
   try {
     await once(server, 'listening');
@@ -95,9 +96,13 @@ export async function startServiceOn(
     await worker?.stop();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  logger.info({ port, appEnv: settings.appEnv }, `userledger listening on ${url} (Swagger UI at ${url}/docs)`);
+  const bound = server.address() as AddressInfo;
+  const url = reachableUrl(bound);
+  const listening = `http://${hostInUrl(bound.address)}:${bound.port}`;
+  logger.info(
+    { address: bound.address, port: bound.port, appEnv: settings.appEnv },
+    `userledger listening on ${listening}${listening === url ? '' : ` (every interface; locally ${url})`} (Swagger UI at ${url}/docs)`,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -110,6 +115,18 @@ export async function startServiceOn(
     return stopping;
   };
   return { url, database, worker, container: scope, stop };
+}
+
+/** The address bound, as a URL's host: IPv6 in brackets. */
+function hostInUrl(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/** Where a client on this machine reaches the server: the loopback when it listens on every interface. */
+function reachableUrl({ address, port }: AddressInfo): string {
+  if (address === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (address === '::') return `http://[::1]:${port}`;
+  return `http://${hostInUrl(address)}:${port}`;
 }
 
 async function closeServer(server: Server, graceMs: number): Promise<void> {
@@ -144,5 +161,6 @@ async function bootstrapSuperAdmin(scope: DependencyContainer, settings: Setting
     { username, password },
     { actorId: 'system:bootstrap', correlationId, causationId: correlationId, now: clock.now() },
   );
+  // A username held by a user of another role has thrown NotASuperAdminError: start-up fails on that one line.
   logger.info({ userId: result.id, created: result.created, username }, result.created ? 'super admin created' : 'super admin exists');
 }

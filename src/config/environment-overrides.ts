@@ -5,6 +5,8 @@ const text: Parse = (raw) => raw;
 const number: Parse = (raw) => (raw.trim() === '' || Number.isNaN(Number(raw)) ? raw : Number(raw));
 /** A number, or nothing at all when the variable is set but empty (the key stays unset). */
 const optionalNumber: Parse = (raw) => (raw.trim() === '' ? undefined : number(raw));
+/** Comma-separated; empty items (and an empty variable) are nothing. */
+const list: Parse = (raw) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 const boolean: Parse = (raw) => {
   const lowered = raw.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(lowered)) return true;
@@ -14,6 +16,7 @@ const boolean: Parse = (raw) => {
 
 export const ENVIRONMENT_OVERRIDES: ReadonlyArray<readonly [variable: string, path: readonly string[], parse: Parse]> = [
   ['PORT', ['server', 'port'], number],
+  ['HOST', ['server', 'host'], text],
   ['BODY_LIMIT_BYTES', ['server', 'body_limit_bytes'], number],
   ['SHUTDOWN_GRACE_MS', ['server', 'shutdown_grace_ms'], number],
   ['TRUSTED_PROXIES', ['server', 'trusted_proxies'], text],
@@ -29,7 +32,9 @@ export const ENVIRONMENT_OVERRIDES: ReadonlyArray<readonly [variable: string, pa
   ['JWT_ALGORITHM', ['security', 'auth', 'jwt_algorithm'], text],
   ['SESSION_TTL_MIN', ['security', 'auth', 'session_ttl_min'], number],
   ['SESSION_REFRESH_THRESHOLD', ['security', 'auth', 'session_refresh_threshold'], number],
+  ['SESSION_MAX_LIFETIME_H', ['security', 'auth', 'session_max_lifetime_h'], number],
   ['COOKIES_SECURE', ['security', 'cookies', 'secure'], boolean],
+  ['ALLOWED_ORIGINS', ['security', 'csrf', 'allowed_origins'], list],
   ['PASSWORD_PEPPER', ['security', 'password', 'pepper'], text],
   ['HASHER_WORK_FACTOR', ['security', 'password', 'hasher_work_factor'], number],
   ['HASHER_MAX_CONCURRENCY', ['security', 'password', 'hasher_max_concurrency'], number],

@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import { PROJECT_ROOT } from '../shared/project-root';
 import { ENVIRONMENT_OVERRIDES } from './environment-overrides';
-import { howToSet, keyHead, SECRET_KEYS, schemaProblems, valueAt, type Origins, type Source } from './settings-problems';
+import { howToSet, keyHead, SECRET_KEYS, schemaProblems, valueAt, weakSecretReason, type Origins, type Source } from './settings-problems';
 import { settingsSchema } from './settings-schema';
 import type { AppEnv, EventStoreKind, LogLevel, Settings } from './settings';
 
@@ -30,6 +30,13 @@ const DEFAULTS = {
     address_signups_window_s: 60,
   },
 } as const;
+
+/** Local development listens on the loopback only; the container says 0.0.0.0. */
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_SESSION_MAX_LIFETIME_H = 12;
+
+/** The secrets keys are made from, which `prod` wants random (shorter ones the schema refuses in every environment). */
+const KEY_SECRETS: readonly string[] = ['security.auth.jwt_secret', 'security.password.pepper'];
 
 const APP_ENVS: readonly AppEnv[] = ['local', 'dev', 'test', 'prod'];
 const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
@@ -150,6 +157,7 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
     appEnv,
     server: {
       port: server.port as number,
+      host: (server.host as string | undefined) ?? DEFAULT_HOST,
       bodyLimitBytes: server.body_limit_bytes as number,
       shutdownGraceMs: server.shutdown_grace_ms as number,
       trustedProxies: proxyList((server.trusted_proxies as string | undefined) ?? ''),
@@ -171,8 +179,10 @@ function toSettings(appEnv: AppEnv, raw: Tree): Settings {
       jwtAlgorithm: auth.jwt_algorithm as Settings['auth']['jwtAlgorithm'],
       sessionTtlMin: auth.session_ttl_min as number,
       sessionRefreshThreshold: auth.session_refresh_threshold as number,
+      sessionMaxLifetimeH: (auth.session_max_lifetime_h as number | undefined) ?? DEFAULT_SESSION_MAX_LIFETIME_H,
     },
     cookies: { secure: section(security, 'cookies').secure as boolean },
+    csrf: { allowedOrigins: (section(security, 'csrf').allowed_origins as string[] | undefined) ?? [] },
     password: {
       pepper: password.pepper as string,
       hasherWorkFactor: password.hasher_work_factor as number,
@@ -252,8 +262,9 @@ function crossKeyProblems(raw: Tree, origins: Origins): string[] {
 }
 
 /**
- * Production refuses the embedded database (it would share var/ with local development), and
- * every secret that holds a value of the committed config/local/.secrets.toml.
+ * Production refuses the embedded database (it would share var/ with local development), the
+ * development secrets (the ones known in code, and any value of config/local/.secrets.toml when
+ * that file exists), placeholders, and secrets too predictable to be random.
  */
 function productionProblems(raw: Tree, origins: Origins, configDir: string): string[] {
   const problems: string[] = [];
@@ -268,11 +279,14 @@ function productionProblems(raw: Tree, origins: Origins, configDir: string): str
       else if (typeof value === 'string' && value !== '') committed.add(value);
     }
   })(readToml(file, false));
-  for (const key of SECRET_KEYS.filter((secret) => committed.has(valueAt(raw, secret)))) {
-    problems.push(
-      `${keyHead(key, origins)}: APP_ENV=prod refuses the development secrets committed in ${shownPath(file)}; ` +
-        `for a secret of your own, ${howToSet(key, origins)}`,
-    );
+  for (const key of SECRET_KEYS) {
+    const value = valueAt(raw, key);
+    if (typeof value !== 'string' || value === '') continue;
+    // Keys the service derives from (the bootstrap password is a password: its rules are the users').
+    const derivesKeys = KEY_SECRETS.includes(key) && value.length >= 32;
+    const reason = committed.has(value) ? `a development secret committed in ${shownPath(file)}` : derivesKeys ? weakSecretReason(value) : undefined;
+    if (reason === undefined) continue;
+    problems.push(`${keyHead(key, origins)}: APP_ENV=prod refuses this secret, ${reason}; for a secret of your own (openssl rand -hex 32), ${howToSet(key, origins)}`);
   }
   return problems;
 }

@@ -28,6 +28,7 @@ interface SchemaNode {
   readonly description?: string;
   readonly writeOnly?: boolean;
   readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
 }
 
 const ROOT: SchemaNode = settingsSchema;
@@ -35,7 +36,7 @@ const VARIABLES = new Map(ENVIRONMENT_OVERRIDES.map(([variable, keyPath]) => [ke
 
 function schemaAt(key: string): SchemaNode | undefined {
   let node: SchemaNode | undefined = ROOT;
-  for (const part of key.split('.')) node = node?.properties?.[part];
+  for (const part of key.split('.')) node = /^\d+$/.test(part) && node?.items !== undefined ? node.items : node?.properties?.[part];
   return node;
 }
 
@@ -49,7 +50,7 @@ export const SECRET_KEYS: readonly string[] = (function secrets(node: SchemaNode
 
 export function valueAt(tree: unknown, key: string): unknown {
   let node = tree;
-  for (const part of key.split('.')) node = isTree(node) ? node[part] : undefined;
+  for (const part of key.split('.')) node = Array.isArray(node) ? (node as unknown[])[Number(part)] : isTree(node) ? node[part] : undefined;
   return node;
 }
 
@@ -90,6 +91,8 @@ function allowed(key: string, node: SchemaNode): string {
       return node.minLength === 1 ? 'a non-empty string' : `a string of at least ${node.minLength} characters`;
     case 'boolean':
       return 'true or false';
+    case 'array':
+      return 'a list';
     case 'object':
       return `a table ([${key}])`;
     default:
@@ -146,7 +149,48 @@ export function schemaProblems(errors: readonly ErrorObject[], raw: unknown, ori
       return `${keyHead(key, origins)}: is not a known key; [${at}] takes ${known}`;
     }
     const node = schemaAt(at) ?? {};
-    return `${keyHead(at, origins)}: must be ${allowed(at, node)}; got ${shown(valueAt(raw, at), node.writeOnly === true)}`;
+    // An item of a list is reported under the list's key: `ALLOWED_ORIGINS (security.csrf.allowed_origins, …)`.
+    const head = keyHead(at.replace(/(\.\d+)+$/, ''), origins);
+    return `${head}: must be ${allowed(at, node)}; got ${shown(valueAt(raw, at), node.writeOnly === true)}`;
   });
   return [...new Set(lines)];
+}
+
+/**
+ * The development secrets this repository commits (config/local and config/test), known here
+ * rather than read from those files: the Docker image leaves every `.secrets.toml` out.
+ */
+export const KNOWN_DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
+  'dev-only-jwt-secret-change-me-0123456789abcdef',
+  'dev-only-pepper-change-me-0123456789abcdefghij',
+]);
+
+/** Words that mark a value as a placeholder someone forgot to replace. */
+const PLACEHOLDER = /change-?me|dev-only|placeholder|example|secret-here|replace-?me/i;
+/** About what 24 random characters of base64 carry; `openssl rand -hex 32` gives some 240. */
+const MIN_ESTIMATED_BITS = 96;
+
+/**
+ * Why `prod` refuses this secret, or undefined when it does not. The estimate is the characters'
+ * Shannon entropy times the length, which rates a repeated or one-letter value low; a value
+ * built of few repeating pairs of characters (`abcdabcd…`) is refused too.
+ */
+export function weakSecretReason(value: string): string | undefined {
+  if (KNOWN_DEVELOPMENT_SECRETS.has(value)) return 'a development secret this repository commits';
+  if (PLACEHOLDER.test(value)) return 'a placeholder value';
+  const bits = estimatedBits(value);
+  if (bits < MIN_ESTIMATED_BITS) return `too predictable (about ${Math.floor(bits)} bits by its characters, at least ${MIN_ESTIMATED_BITS} needed)`;
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < value.length; i++) pairs.add(value.slice(i, i + 2));
+  if (pairs.size * 2 < value.length - 1) return 'too predictable (it repeats a short pattern)';
+  return undefined;
+}
+
+function estimatedBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
+  const length = [...value].length;
+  let perChar = 0;
+  for (const count of counts.values()) perChar -= (count / length) * Math.log2(count / length);
+  return perChar * length;
 }

@@ -19,6 +19,7 @@ export const settingsSchema = {
       required: ['port', 'body_limit_bytes', 'shutdown_grace_ms'],
       properties: {
         port,
+        host: { type: 'string', minLength: 1, pattern: '^[^\\s/]+$', description: 'an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0' },
         body_limit_bytes: { type: 'integer', minimum: 1024, maximum: 104857600 },
         shutdown_grace_ms: { type: 'integer', minimum: 0, maximum: 600000 },
         trusted_proxies: { type: 'string', description: 'a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal), or empty' },
@@ -63,6 +64,20 @@ export const settingsSchema = {
       additionalProperties: false,
       required: ['auth', 'cookies', 'password'],
       properties: {
+        csrf: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            allowed_origins: {
+              type: 'array',
+              items: {
+                type: 'string',
+                pattern: '^https?://[^/\\s]+$',
+                description: 'an origin: scheme, host and port, no path (https://app.example.com)',
+              },
+            },
+          },
+        },
         auth: {
           type: 'object',
           additionalProperties: false,
@@ -73,6 +88,8 @@ export const settingsSchema = {
             // The original demands at least 1 minute; fractions are allowed so tests can watch expiry.
             session_ttl_min: { type: 'number', exclusiveMinimum: 0, maximum: 525600 },
             session_refresh_threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            // The absolute cap: however often it is renewed, a session ends this long after log-in.
+            session_max_lifetime_h: { type: 'number', exclusiveMinimum: 0, maximum: 8760 },
           },
         },
         cookies: {

@@ -4,8 +4,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export interface Settings {
   readonly appEnv: AppEnv;
+  /** `host`: the interface to listen on (127.0.0.1 unless configured; the container sets 0.0.0.0). */
   readonly server: {
     readonly port: number;
+    readonly host: string;
     readonly bodyLimitBytes: number;
     readonly shutdownGraceMs: number;
     /** Proxies whose X-Forwarded-For names the client (express's `trust proxy`); empty: the socket's peer is the client. */
@@ -31,8 +33,12 @@ export interface Settings {
     readonly jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
     readonly sessionTtlMin: number;
     readonly sessionRefreshThreshold: number;
+    /** However often it slides, a session ends this many hours after log-in. */
+    readonly sessionMaxLifetimeH: number;
   };
   readonly cookies: { readonly secure: boolean };
+  /** Other sites' origins whose pages may send unsafe requests; every other cross-site one gets 403. */
+  readonly csrf: { readonly allowedOrigins: readonly string[] };
   readonly password: {
     readonly pepper: string;
     readonly hasherWorkFactor: number;

@@ -4,6 +4,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock';
 import { PROJECT_ROOT } from '../shared/project-root';
+import { crossSiteGuard } from './cross-site-guard';
 import { mountDocs } from './docs';
 import { errorMiddleware, UNAVAILABLE } from './error-middleware';
 import { fallback, lenientPathDecoding, type KnownRoute } from './fastapi-compat';
@@ -13,6 +14,7 @@ import { requestContext } from './request-context';
 import type { Authenticate, AuthenticatedCaller, RouteDefinition } from './route-definition';
 import { labelRoute, requestMetrics, type ServedMetrics } from './request-metrics';
 import { mountRoutes } from './route-runner';
+import { securityHeaders } from './security-headers';
 import type { CookieSettings } from './session-cookie';
 
 export interface AppDependencies<C extends AuthenticatedCaller> {
@@ -23,6 +25,8 @@ export interface AppDependencies<C extends AuthenticatedCaller> {
   logger: Logger;
   clock: Clock;
   cookies: CookieSettings;
+  /** Origins of other sites whose pages may send unsafe requests (the cross-site guard); none by default. */
+  allowedOrigins?: readonly string[];
   /** Largest accepted request body; larger ones get 413. */
   bodyLimitBytes: number;
   /**
@@ -74,7 +78,10 @@ export function createApp<C extends AuthenticatedCaller>(deps: AppDependencies<C
   const metrics = deps.metrics;
   if (metrics) app.use(requestMetrics(metrics.registry));
   app.use(requestContext(deps.logger));
+  app.use(securityHeaders({ secureCookies: deps.cookies.secure }));
   app.use(lenientPathDecoding());
+  // Before any route: a forged request must not even renew a session.
+  app.use(crossSiteGuard({ allowedOrigins: deps.allowedOrigins ?? [] }));
 
   // Starlette matches paths exactly: `/users` and `/users/` are different routes.
   const router = express.Router({ strict: true, caseSensitive: true });

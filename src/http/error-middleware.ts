@@ -6,6 +6,7 @@ import { EventSchemaVersionError } from '../shared/event-schemas';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedVersionError } from '../shared/event-store/event-store';
 import { sendJson } from './json-response';
 import { requestLogOf } from './request-context';
+import { RefusedRequestError } from './refused-request';
 import { FrameworkHttpError, RequestValidationError } from './request-validation-error';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
@@ -61,6 +62,11 @@ function respond(error: unknown, res: Response, log: Logger): void {
   if (error instanceof RequestValidationError) {
     log.info({ detail: error.detail.map(({ type, loc }) => ({ type, loc })) }, 'Request validation failed');
     sendJson(res, 422, { detail: error.detail });
+    return;
+  }
+  if (error instanceof RefusedRequestError) {
+    log.info({ code: error.code, status: error.status }, `Refused request: ${error.message}`);
+    sendJson(res, error.status, { error: error.message, code: error.code });
     return;
   }
   if (error instanceof FrameworkHttpError) {

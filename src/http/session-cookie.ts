@@ -5,14 +5,18 @@
 export const SESSION_COOKIE_NAME = 'access_token';
 
 export interface CookieSettings {
-  /** Adds `SameSite=Strict; Secure`, as the original's `[security.cookies] SECURE`. */
+  /** `SameSite=Strict; Secure`, as the original's `[security.cookies] SECURE`; else `SameSite=Lax`. */
   readonly secure: boolean;
 }
 
-/** No Max-Age or Expires: a browser-session cookie whose lifetime is carried by the JWT and the session. */
+/**
+ * No Max-Age or Expires: a browser-session cookie whose lifetime is carried by the JWT and the
+ * session. Never without SameSite (the original set it only with secure cookies): Lax keeps the
+ * cookie off cross-site POSTs while a link from another site still arrives logged in.
+ */
 export function sessionCookie(token: string, settings: CookieSettings): string {
   const base = `${SESSION_COOKIE_NAME}=${token}; HttpOnly; Path=/`;
-  return settings.secure ? `${base}; SameSite=Strict; Secure` : base;
+  return settings.secure ? `${base}; SameSite=Strict; Secure` : `${base}; SameSite=Lax`;
 }
 
 export function clearedSessionCookie(): string {

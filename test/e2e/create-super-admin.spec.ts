@@ -59,6 +59,38 @@ describe('npm run create-super-admin', function () {
     }
   });
 
+  it('refuses, in one line and with exit 1, a name that a plain user holds, at start-up and in the script', async () => {
+    const service = await startServiceProcess({ DATA_DIR: dataDir });
+    try {
+      const signUp = await fetch(`${service.url}/api/v1/account/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'plain.user', password: 'plain-password' }),
+      });
+      expect(signUp.status).to.equal(201);
+      const run = runTs(SCRIPT, ['--username', 'plain.user'], { APP_ENV: 'test', DATA_DIR: dataDir, SUPER_ADMIN_PASSWORD: 'root-password' });
+      expect(await run.exited, run.output()).to.equal(1);
+      expect(run.output()).to.equal(
+        "create-super-admin: User 'plain.user' exists but is not a super admin (role user); nothing changed. Choose another username.\n",
+      );
+    } finally {
+      service.child.kill('SIGTERM');
+      expect(await service.exited).to.equal(0);
+    }
+    const bootstrap = runTs('src/main.ts', [], {
+      APP_ENV: 'test',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      BOOTSTRAP_SUPER_ADMIN_USERNAME: 'plain.user',
+      BOOTSTRAP_SUPER_ADMIN_PASSWORD: 'root-password',
+    });
+    expect(await bootstrap.exited, bootstrap.output()).to.equal(1);
+    expect(bootstrap.output()).to.include(
+      "userledger failed to start: User 'plain.user' exists but is not a super admin (role user); nothing changed. Choose another username.\n",
+    );
+    expect(bootstrap.output()).to.not.include('super admin exists');
+  });
+
   it('reaches the embedded database of a service that is running', async () => {
     const service = await startServiceProcess({ DATA_DIR: dataDir });
     try {

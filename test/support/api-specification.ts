@@ -7,11 +7,13 @@ import { buildContainer, type Infrastructure } from '../../src/container';
 import {
   ResolveSessionHandler,
   SESSION_ID_GENERATOR,
+  SESSION_POLICY,
   TOKEN_CODEC,
   USER_SESSIONS_INDEX,
   sessionAuthenticator,
   sessionsRoutes,
   type SessionIdGenerator,
+  type SessionPolicy,
   type TokenCodec,
 } from '../../src/features/sessions';
 import {
@@ -116,6 +118,8 @@ export interface ApiSpecificationOptions {
    * PostgreSQL projection), and the health routes over a ready service with no projections.
    */
   readonly allRoutes?: { readonly userDirectory: UserDirectoryReader };
+  /** The absolute session cap; config/test's (12 h) by default. */
+  readonly sessionMaxLifetimeMs?: number;
 }
 
 export const CLEARED_COOKIE = 'access_token=""; HttpOnly; Max-Age=0; Path=/';
@@ -179,6 +183,10 @@ function compose(options: ApiSpecificationOptions) {
   if (options.sessionsIndex === 'never-ran') sessionsIndex.freeze(undefined);
   scope.register(USER_SESSIONS_INDEX, { useValue: sessionsIndex });
   if (options.allRoutes) scope.register(USER_DIRECTORY_READER, { useValue: options.allRoutes.userDirectory });
+  if (options.sessionMaxLifetimeMs !== undefined) {
+    const policy = scope.resolve<SessionPolicy>(SESSION_POLICY);
+    scope.register(SESSION_POLICY, { useValue: { ...policy, maxLifetimeMs: options.sessionMaxLifetimeMs } });
+  }
   const resolve: Resolve = (token) => scope.resolve(token);
   const app = createApp({
     routes: [...usersRoutes(resolve), ...sessionsRoutes(resolve)],
@@ -267,7 +275,7 @@ function check({ reply, appended }: Outcome, expected: Expectations, what: strin
     else if (expected.cookie === 'cleared') expect(lines, cookie).to.deep.equal([CLEARED_COOKIE]);
     else if (expected.cookie === 'set') {
       expect(lines, cookie).to.have.length(1);
-      const attributes = secureCookies ? '; HttpOnly; Path=/; SameSite=Strict; Secure' : '; HttpOnly; Path=/';
+      const attributes = secureCookies ? '; HttpOnly; Path=/; SameSite=Strict; Secure' : '; HttpOnly; Path=/; SameSite=Lax';
       expect(lines[0], cookie).to.match(/^access_token=[\w-]+\.[\w-]+\.[\w-]+;/);
       expect(lines[0]?.slice(lines[0].indexOf(';')), cookie).to.equal(attributes);
     } else expect(lines, cookie).to.deep.equal([expected.cookie]);

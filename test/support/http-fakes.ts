@@ -11,6 +11,7 @@ import {
   GrantAdminHandler,
   ListUsersHandler,
   RevokeAdminHandler,
+  RevokeSessionsHandler,
   SetUserPasswordHandler,
   SignUpHandler,
   UserHistoryHandler,
@@ -56,6 +57,7 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
     logIn: { execute: sinon.stub().resolves({ token: 'new.jwt.token', expiresAt: new Date(), sessionId: randomUUID() }) },
     changePassword: { execute: sinon.stub().resolves({ position: undefined }) },
     logOut: { execute: sinon.stub().resolves({ position: undefined }) },
+    revokeSessions: { execute: sinon.stub().resolves({ position: 1n }) },
   };
   const user = {
     createUser: { execute: sinon.stub().resolves({ id: randomUUID(), position: 1n }) },
@@ -73,6 +75,7 @@ export function fakeDependencies(overrides: Partial<AppDependencies<Caller>> = {
     [LogInHandler, account.logIn],
     [ChangePasswordHandler, account.changePassword],
     [LogOutHandler, account.logOut],
+    [RevokeSessionsHandler, account.revokeSessions],
     [UserSessionHistoryHandler, { execute: sinon.stub().resolves({ sessions: [] }) }],
     [CreateUserHandler, user.createUser],
     [ListUsersHandler, user.listUsers],

@@ -48,7 +48,8 @@ export async function startServiceProcess(env: NodeJS.ProcessEnv, timeoutMs = 60
   try {
     const url = await eventually('the service to listen', () => {
       if (service.child.exitCode !== null) throw new Error(`the service exited early:\n${service.output()}`);
-      return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(service.output())?.[1];
+      // `listening on http://127.0.0.1:N`, or on every interface `(… locally http://127.0.0.1:N)`.
+      return /(?:listening on|locally) (http:\/\/127\.0\.0\.1:\d+)/.exec(service.output())?.[1];
     }, { timeoutMs, detail: service.output });
     return { ...service, url };
   } catch (error) {

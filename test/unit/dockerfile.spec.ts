@@ -194,6 +194,8 @@ describe('Dockerfile', () => {
   it('sets production settings, each a variable the service reads', () => {
     const env = Object.assign({}, ...all(runtime, 'ENV').map((instruction) => envOf(instruction.args))) as Record<string, string>;
     expect(env).to.include({ APP_ENV: 'prod', NODE_ENV: 'production' });
+    // The service listens on the loopback unless told: inside a container that is the container's own.
+    expect(env).to.include({ HOST: '0.0.0.0' });
     const known = new Set([...ENVIRONMENT_OVERRIDES.map(([variable]) => variable), 'APP_ENV', 'NODE_ENV']);
     for (const variable of Object.keys(env)) expect(known.has(variable), variable).to.equal(true);
   });

@@ -37,6 +37,7 @@ export { LogInHandler } from './application/log-in';
 export { LogOutHandler } from './application/log-out';
 export { UserSessionHistoryHandler, sessionHistoryItem, bySessionStart, type SessionHistoryItem } from './application/user-session-history';
 export { EndSessionsOnUserDeactivated, END_SESSIONS_ACTOR } from './application/end-sessions-on-user-deactivated';
+export { EndSessionsOnSessionsRevoked, END_REVOKED_SESSIONS_ACTOR } from './application/end-sessions-on-sessions-revoked';
 export { UserSessionsEnder, type EndSessionsRequest } from './application/user-sessions-ender';
 
 export { JwtTokenCodec } from './adapters/jwt-token-codec';

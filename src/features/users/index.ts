@@ -19,6 +19,7 @@ export type {
   AdminRevoked,
   UserActivated,
   UserDeactivated,
+  SessionsRevoked,
   UserCreationAbandoned,
   UsernameReserved,
 } from './domain/user-events';
@@ -43,6 +44,7 @@ export {
   UserNotYetCreatedError,
   UserRevisionNotFoundError,
   TooManyAttemptsError,
+  NotASuperAdminError,
 } from './domain/errors';
 
 export { PASSWORD_HASHER, type PasswordHasher, type HashOptions } from './application/ports/password-hasher';
@@ -90,6 +92,7 @@ export { ListUsersHandler, READ_YOUR_WRITES_WAIT_MS, type FreshUserListPage } fr
 export { BootstrapSuperAdminHandler } from './application/bootstrap-super-admin';
 export { SignUpHandler } from './application/sign-up';
 export { ChangePasswordHandler } from './application/change-password';
+export { RevokeSessionsHandler } from './application/revoke-sessions';
 export { logInBody, type CredentialsBody } from './adapters/account.schemas';
 export { auditEventSchema, userIdPath, type UserIdParams } from './adapters/user.schemas';
 export * as accountErrorDocs from './adapters/account-error-docs';

@@ -15,7 +15,9 @@ interface PathPattern {
 /**
  * What Starlette answers when no route took the request: 405 when the path exists with other
  * methods, else a 307 to the same URL with the trailing slash toggled when that one exists,
- * else 404. Bodies keep FastAPI's `{"detail": ...}` shape.
+ * else 404. Bodies keep FastAPI's `{"detail": ...}` shape. Unlike Starlette, the redirect's
+ * `Location` is relative: built from the `Host` header, it would send clients wherever a
+ * forged header says (and toggled paths always start with a known route, never `//`).
  */
 export function fallback(routes: readonly KnownRoute[]): RequestHandler {
   const patterns = new Map<string, PathPattern>();
@@ -35,16 +37,23 @@ export function fallback(routes: readonly KnownRoute[]): RequestHandler {
       return;
     }
     if (path !== '/') {
-      const toggled = path.endsWith('/') ? path.replace(/\/+$/, '') : `${path}/`;
+      const toggled = path.endsWith('/') ? withoutTrailingSlashes(path) : `${path}/`;
       if (find(toggled)) {
         const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-        res.status(307).setHeader('Location', `${req.protocol}://${req.headers.host ?? 'localhost'}${toggled}${query}`);
+        res.status(307).setHeader('Location', `${toggled}${query}`);
         res.end();
         return;
       }
     }
     next(new FrameworkHttpError(404, 'Not Found'));
   };
+}
+
+/** A scan from the end: the regular expression `/\/+$/` backtracks quadratically on a long run of slashes. */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end--;
+  return path.slice(0, end);
 }
 
 function toPattern(path: string): RegExp {

@@ -25,6 +25,8 @@ export function knexDatabase(options: KnexDatabaseOptions): Database {
     connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...options.connection },
     pool: { min: 0, max: options.poolMax },
     acquireConnectionTimeout: CONNECT_TIMEOUT_MS * 2,
+    // A failed statement's error message would otherwise carry its SQL with the values bound (session ids, hashes).
+    compileSqlOnError: false,
     log: knexLog(options.logger),
   });
   const statements = preparedStatements(instance);

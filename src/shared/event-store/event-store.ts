@@ -5,6 +5,7 @@
  * - global positions are opaque, strictly increasing bigints in global-log order (not dense);
  * - an append is atomic for its batch and idempotent when retried with the same event ids.
  */
+import { maskSessionStreams } from '../session-stream-mask';
 
 export type StreamRevision = bigint;
 export type GlobalPosition = bigint;
@@ -148,7 +149,8 @@ export class WrongExpectedVersionError extends Error {
     readonly expected: ExpectedRevision,
     readonly actual: CurrentRevision,
   ) {
-    super(`Wrong expected version on '${streamName}': expected ${String(expected)}, actual ${String(actual)}.`);
+    // Messages name a session stream by its handle: they reach logs (a lost renewal race is one).
+    super(`Wrong expected version on '${maskSessionStreams(streamName)}': expected ${String(expected)}, actual ${String(actual)}.`);
   }
 }
 
@@ -156,7 +158,7 @@ export class WrongExpectedVersionError extends Error {
 export class EventStoreUnavailableError extends Error {
   override readonly name: string = 'EventStoreUnavailableError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(maskSessionStreams(message), options);
   }
 }
 
@@ -172,7 +174,7 @@ export class EventStoreAccessDeniedError extends EventStoreUnavailableError {
 export class AppendTooLargeError extends Error {
   override readonly name = 'AppendTooLargeError';
   constructor(readonly streamName: string, readonly limitBytes: number) {
-    super(`Append to '${streamName}' exceeds the maximum append size of ${limitBytes} bytes.`);
+    super(`Append to '${maskSessionStreams(streamName)}' exceeds the maximum append size of ${limitBytes} bytes.`);
   }
 }
 
@@ -180,7 +182,7 @@ export class AppendTooLargeError extends Error {
 export class StreamDeletedError extends Error {
   override readonly name = 'StreamDeletedError';
   constructor(readonly streamName: string) {
-    super(`Stream '${streamName}' is deleted.`);
+    super(`Stream '${maskSessionStreams(streamName)}' is deleted.`);
   }
 }
 

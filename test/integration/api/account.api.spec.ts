@@ -192,7 +192,7 @@ describe('API: the account (sign-up, log-in, own password, log-out)', () => {
         body: null,
         logPosition: 'last',
         events: [
-          { stream: `user-${alice.userId}`, type: 'PasswordChanged', data: { userId: alice.userId, passwordHash: fakeHashOf('new-secret') }, metadata: { actorId: alice.userId } },
+          { stream: `user-${alice.userId}`, type: 'PasswordChanged', data: { userId: alice.userId, passwordHash: fakeHashOf('new-secret'), changedAt: T0.toISOString(), sessionId: session.sessionId }, metadata: { actorId: alice.userId } },
         ],
       });
       await scenario.when({ method: 'POST', path: '/api/v1/account/login', json: { username: 'alice.smith', password: 'secret1' } }).then({ status: 401, events: [] });

@@ -49,6 +49,7 @@ const ROWS: readonly Row[] = [
     expect: sessionRequired(204, 204, 204),
   },
   { route: 'DELETE /api/v1/account/logout', request: () => ({}), expect: sessionRequired(204, 204, 204) },
+  { route: 'DELETE /api/v1/account/sessions', request: () => ({}), expect: sessionRequired(204, 204, 204) },
   { route: 'POST /api/v1/users/', request: aNewUser, expect: sessionRequired(403, 201, 201) },
   { route: 'GET /api/v1/users/', request: () => ({}), expect: sessionRequired(403, 200, 200) },
   { route: 'PUT /api/v1/users/{user_id}/password', request: () => json('secret2'), expect: sessionRequired(403, 204, 204) },

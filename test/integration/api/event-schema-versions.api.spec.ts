@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { aRegisteredUser, aSessionOf, type GivenUser } from '../../support/api-histories';
 import { apiSpecification, type ApiRequest, type History } from '../../support/api-specification';
 import { fakeHashOf } from '../../support/in-process-ports';
+import { T0 } from '../../support/builders';
 
 const SCHEMA_VERSION_UNSUPPORTED = { error: 'Service temporarily unavailable. Please try again later.', code: 'event.schema_version_unsupported' };
 
@@ -30,7 +31,7 @@ describe('API: event schema versions', () => {
     const { scenario, as } = signedInAsRoot(user.history);
     await scenario.when(as({ method: 'PUT', path: `/api/v1/users/${user.userId}/password`, json: 'new-secret' })).then({
       status: 204,
-      events: [{ stream: `user-${user.userId}`, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: root.userId }, metadata: { schemaVersion: 1 } }],
+      events: [{ stream: `user-${user.userId}`, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: root.userId, setAt: T0.toISOString() }, metadata: { schemaVersion: 1 } }],
     });
   });
 

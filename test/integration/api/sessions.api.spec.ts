@@ -25,7 +25,11 @@ describe('API: sessions (renewal and revocation)', () => {
     json: { current_password: 'secret1', new_password: next },
     token,
   });
-  const passwordChanged: ExpectedEvent = { stream: `user-${alice.userId}`, type: 'PasswordChanged', data: { userId: alice.userId, passwordHash: fakeHashOf('new-secret') } };
+  const passwordChanged = (atMs: number): ExpectedEvent => ({
+    stream: `user-${alice.userId}`,
+    type: 'PasswordChanged',
+    data: { userId: alice.userId, passwordHash: fakeHashOf('new-secret'), changedAt: at(atMs), sessionId: session.sessionId },
+  });
   const extended = (sessionId: string, expiresAt: string): ExpectedEvent => ({ stream: `session-${sessionId}`, type: 'SessionExtended', data: { sessionId, expiresAt } });
 
   describe('renewal', () => {
@@ -36,7 +40,7 @@ describe('API: sessions (renewal and revocation)', () => {
       const { token: renewed } = await scenario.when(changePassword(old)).then({
         status: 204,
         cookie: 'set',
-        events: [{ ...extended(session.sessionId, at(2 * SESSION_TTL_MS - 30_000)), metadata: { actorId: alice.userId } }, passwordChanged],
+        events: [{ ...extended(session.sessionId, at(2 * SESSION_TTL_MS - 30_000)), metadata: { actorId: alice.userId } }, passwordChanged(SESSION_TTL_MS - 30_000)],
       });
       scenario.advance(60_000);
       await scenario.when({ method: 'DELETE', path: '/api/v1/account/logout', token: old }).then({ status: 401, body: NOT_AUTHENTICATED, events: [] });
@@ -50,7 +54,7 @@ describe('API: sessions (renewal and revocation)', () => {
     it('outside the threshold: no cookie and nothing but the command appended', async () => {
       const scenario = api.given(...everyone);
       scenario.advance(60_000);
-      await scenario.when(changePassword(scenario.tokenFor(session))).then({ status: 204, cookie: 'none', events: [passwordChanged] });
+      await scenario.when(changePassword(scenario.tokenFor(session))).then({ status: 204, cookie: 'none', events: [passwordChanged(60_000)] });
     });
 
     it('renews on a refused request too: the 403 carries the renewed cookie', async () => {

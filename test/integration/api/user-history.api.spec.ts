@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { aRegisteredUser, aSessionOf, type GivenUser } from '../../support/api-histories';
 import { apiSpecification, type ApiRequest, type History } from '../../support/api-specification';
 import { T0 } from '../../support/builders';
+import { sessionHandle } from '../../../src/features/users';
 import { fakeHashOf } from '../../support/in-process-ports';
 
 const NOT_AUTHORIZED = { error: 'Not authorized.', code: 'auth.not_authorized' };
@@ -48,7 +49,7 @@ describe('API: a user\'s history', () => {
 
   it("an admin reads a user's history: every event in order, with its place, actor, ids and redacted data", async () => {
     const { scenario, as } = signedIn(admin);
-    const set = await scenario.when(as({ method: 'PUT', path: `/api/v1/users/${user.userId}/password`, json: 'new-secret' })).then({ status: 204, events: [{ stream: `user-${user.userId}`, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: admin.userId } }] });
+    const set = await scenario.when(as({ method: 'PUT', path: `/api/v1/users/${user.userId}/password`, json: 'new-secret' })).then({ status: 204, events: [{ stream: `user-${user.userId}`, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: admin.userId, setAt: T0.toISOString() } }] });
     const { reply } = await scenario.when(as(history(user.userId))).then({ status: 200, events: [] });
     const body = reply.json as HistoryJson;
     expect(body.total).to.equal(2);
@@ -67,7 +68,7 @@ describe('API: a user\'s history', () => {
       type: 'PasswordSet',
       revision: '1',
       actor: { id: admin.userId, username: admin.username },
-      data: { userId: user.userId, setBy: admin.userId, password: 'set' },
+      data: { userId: user.userId, setBy: admin.userId, setAt: T0.toISOString(), password: 'set' },
     });
     expect(setEvent.position).to.equal(set.reply.headers.get('x-log-position'));
     expect(BigInt(setEvent.position) > BigInt(createdEvent.position)).to.equal(true);
@@ -77,7 +78,7 @@ describe('API: a user\'s history', () => {
 
   it('shows no password hash, hash-looking value or session id anywhere in its text', async () => {
     const { scenario, session, as } = signedIn(user);
-    await scenario.when(as({ method: 'PUT', path: '/api/v1/account/password', json: { current_password: user.password, new_password: 'another-secret' } })).then({ status: 204, events: [{ stream: `user-${user.userId}`, type: 'PasswordChanged', data: { userId: user.userId, passwordHash: fakeHashOf('another-secret') } }] });
+    await scenario.when(as({ method: 'PUT', path: '/api/v1/account/password', json: { current_password: user.password, new_password: 'another-secret' } })).then({ status: 204, events: [{ stream: `user-${user.userId}`, type: 'PasswordChanged', data: { userId: user.userId, passwordHash: fakeHashOf('another-secret'), changedAt: T0.toISOString(), sessionId: session.sessionId } }] });
     const { reply } = await scenario.when(as(history(user.userId))).then({ status: 200, events: [] });
     const text = reply.text;
     expect(text).not.to.match(/passwordHash|password_hash/i);
@@ -86,7 +87,8 @@ describe('API: a user\'s history', () => {
     expect(text).not.to.match(/\$2[aby]\$/);
     expect(text).not.to.include(session.sessionId);
     const changed = (reply.json as HistoryJson).events.find((event) => event.type === 'PasswordChanged');
-    expect(changed?.data).to.deep.equal({ userId: user.userId, password: 'changed' });
+    // The session it was changed in (the one kept) by its handle only.
+    expect(changed?.data).to.deep.equal({ userId: user.userId, changedAt: T0.toISOString(), session: sessionHandle(session.sessionId), password: 'changed' });
     expect(changed?.actor).to.deep.equal({ id: user.userId, username: user.username });
   });
 

@@ -159,7 +159,7 @@ describe('API: a user now or as of a moment, and writes pinned to its ETag', () 
       for (const request of [password, grant, revoke, deactivate(user.userId), activate(user.userId)]) {
         await scenario.when(ifMatch(as(request), '"99"')).then({ status: 412, body: mismatch(user.userId), events: [] });
       }
-      await scenario.when(ifMatch(as(password), '"0"')).then({ status: 204, headers: { etag: '"1"' }, events: [{ stream, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: root.userId } }] });
+      await scenario.when(ifMatch(as(password), '"0"')).then({ status: 204, headers: { etag: '"1"' }, events: [{ stream, type: 'PasswordSet', data: { userId: user.userId, passwordHash: fakeHashOf('new-secret'), setBy: root.userId, setAt: T0.toISOString() } }] });
       await scenario.when(ifMatch(as(grant), '"1"')).then({ status: 204, headers: { etag: '"2"' }, events: [{ stream, type: 'AdminGranted', data: { userId: user.userId } }] });
       await scenario.when(ifMatch(as(revoke), '"2"')).then({ status: 204, headers: { etag: '"3"' }, events: [{ stream, type: 'AdminRevoked', data: { userId: user.userId } }] });
     });

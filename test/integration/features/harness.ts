@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import {
   CryptoSessionIdGenerator,
+  EndSessionsOnSessionsRevoked,
   EndSessionsOnUserDeactivated,
   JwtTokenCodec,
   LogInHandler,
@@ -19,6 +20,7 @@ import {
   DeactivateUserHandler,
   GrantAdminHandler,
   RevokeAdminHandler,
+  RevokeSessionsHandler,
   SetUserPasswordHandler,
   UserLookup,
   UserRegistration,
@@ -69,7 +71,7 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
   const hasher = options.hasher ?? fakeHasher;
   const ids = new UuidIdGenerator();
   const tokens = new JwtTokenCodec(JWT_SECRET);
-  const policy = options.policy ?? { ttlMs: TTL_MS, refreshThreshold: 0.2 };
+  const policy = options.policy ?? { ttlMs: TTL_MS, refreshThreshold: 0.2, maxLifetimeMs: 12 * 3_600_000 };
   const sessionsIndex = new LogUserSessionsIndex(store, clock);
   const logger = pino({ level: 'silent' });
   const lookup = new UserLookup(store);
@@ -99,6 +101,8 @@ export function buildFeatures(options: { store?: EventStore; hasher?: PasswordHa
     changePassword: new ChangePasswordHandler(store, hasher, throttle),
     logOut: new LogOutHandler(store, logger),
     endSessionsOnDeactivation: new EndSessionsOnUserDeactivated(ender, clock),
+    endSessionsOnRevocation: new EndSessionsOnSessionsRevoked(ender, clock),
+    revokeSessions: new RevokeSessionsHandler(store),
 
     /** A command context at the fake clock's time. */
     ctx(actorId = 'anonymous'): CommandContext {

@@ -42,6 +42,33 @@ describe('HTTP error mapping', () => {
     return { reply, logs: fakes.log.lines.filter((line) => line['requestId'] === requestId) };
   };
 
+  it('answers a log-out whose end could not be recorded with 503, keeping the cookie (the session still lives)', async () => {
+    fakes.account.logOut.execute.rejects(new ServiceUnavailableError('service.unavailable', { cause: new EventStoreUnavailableError('down') }));
+    try {
+      const reply = await server.request('DELETE', '/api/v1/account/logout', { token: fakes.signIn(aCaller('user')) });
+      expect([reply.status, reply.json]).to.deep.equal([503, UNAVAILABLE]);
+      expect(reply.headers.getSetCookie()).to.deep.equal([]);
+    } finally {
+      fakes.account.logOut.execute.resolves({ position: undefined });
+    }
+  });
+
+  it('answers log-out everywhere with 503 when the store is down, and 204 with the cleared cookie otherwise', async () => {
+    const token = fakes.signIn(aCaller('user'));
+    fakes.account.revokeSessions.execute.rejects(new EventStoreUnavailableError('down'));
+    try {
+      const down = await server.request('DELETE', '/api/v1/account/sessions', { token });
+      expect([down.status, down.json]).to.deep.equal([503, UNAVAILABLE]);
+      expect(down.headers.getSetCookie()).to.deep.equal([]);
+    } finally {
+      fakes.account.revokeSessions.execute.resolves({ position: 7n });
+    }
+    const up = await server.request('DELETE', '/api/v1/account/sessions', { token });
+    expect(up.status).to.equal(204);
+    expect(up.headers.get('x-log-position')).to.equal('7');
+    expect(up.headers.getSetCookie()).to.deep.equal(['access_token=""; HttpOnly; Max-Age=0; Path=/']);
+  });
+
   const kinds: Array<[AppError, number]> = [
     [new ValidationError('user.password_too_short', 'Password must be at least 6 characters long.'), 400],
     [new UnauthenticatedError('auth.invalid_password', 'Invalid password.'), 401],

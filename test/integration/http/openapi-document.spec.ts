@@ -54,7 +54,7 @@ const SAMPLE_STATUS: ProjectionStatus = {
 };
 
 /** The documentation pages themselves, which FastAPI leaves out of the document too. */
-const DOCUMENTATION_PAGES = ['/openapi.json', '/docs', '/redoc'];
+const DOCUMENTATION_PAGES = ['/openapi.json', '/docs', '/redoc', '/docs/swagger-initializer.js'];
 
 interface RouterLayer {
   route?: { path: string; methods: Record<string, boolean> };

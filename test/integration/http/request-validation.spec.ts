@@ -47,9 +47,11 @@ describe('HTTP request validation (FastAPI 422 shapes)', () => {
       expect(detailOf(reply)[0]?.loc).to.deep.equal(['body', 7]);
     });
 
-    it('parses JSON without a content type, as FastAPI does', async () => {
+    it('refuses JSON without a content type with 415 (FastAPI parsed it; a cross-site beacon sends none)', async () => {
       const reply = await server.request('POST', '/api/v1/account/signup', { body: Buffer.from('{"username": "alice", "password": "secret1"}') });
-      expect(reply.status).to.equal(201);
+      expect(reply.status).to.equal(415);
+      expect(reply.json).to.deep.equal({ error: "Unsupported media type: send the body as 'application/json'.", code: 'request.unsupported_media_type' });
+      expect(fakes.account.signUp.execute.called).to.equal(false);
     });
 
     it('accepts application/*+json and a UTF-8 BOM', async () => {
@@ -67,7 +69,7 @@ describe('HTTP request validation (FastAPI 422 shapes)', () => {
 
   describe('a body that is not a JSON object', () => {
     it('gives dataclass_type on sign-up and log-in, whose bodies are dataclasses in the original', async () => {
-      const reply = await signUp('username=alice&password=secret1', { 'content-type': 'application/x-www-form-urlencoded' });
+      const reply = await signUp(JSON.stringify('username=alice&password=secret1'));
       expect(reply.status).to.equal(422);
       expect(reply.json).to.deep.equal({
         detail: [{
@@ -83,7 +85,7 @@ describe('HTTP request validation (FastAPI 422 shapes)', () => {
     });
 
     it('gives model_attributes_type on create-user, whose body is a pydantic model', async () => {
-      const reply = await server.request('POST', '/api/v1/users/', { body: 'plain text', headers: { 'content-type': 'text/plain' }, token: adminToken });
+      const reply = await server.request('POST', '/api/v1/users/', { json: 'plain text', token: adminToken });
       expect(reply.status).to.equal(422);
       expect(reply.json).to.deep.equal({
         detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: 'plain text' }],
@@ -100,7 +102,7 @@ describe('HTTP request validation (FastAPI 422 shapes)', () => {
 
     it('gives every field missing on change-password, whose fields are separate Body() parameters', async () => {
       const token = fakes.signIn(aCaller('user'));
-      for (const options of [{ json: 'just a string' }, { body: 'x=1', headers: { 'content-type': 'text/plain' } }, {}]) {
+      for (const options of [{ json: 'just a string' }, { json: 42 }, {}]) {
         const reply = await server.request('PUT', '/api/v1/account/password', { ...options, token });
         expect(reply.status).to.equal(422);
         expect(reply.json).to.deep.equal({

@@ -143,7 +143,7 @@ describe('loadSettings', () => {
     expectConfigError(() => loadSettings({ APP_ENV: 'prod' }), 'security.auth.jwt_secret is required');
     expectConfigError(
       () => loadSettings({ APP_ENV: 'prod', JWT_SECRET: DEV_JWT, PASSWORD_PEPPER: STRONG }),
-      'JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses the development secrets',
+      'JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses this secret, a development secret',
     );
     expectConfigError(
       () => loadSettings({ APP_ENV: 'prod', JWT_SECRET: STRONG, PASSWORD_PEPPER: DEV_PEPPER }),
@@ -157,6 +157,70 @@ describe('loadSettings', () => {
       PASSWORD_PEPPER: `${STRONG}x`,
     });
     expect(settings.cookies.secure).to.equal(true);
+  });
+
+  describe('production secrets', () => {
+    const prod = (secrets: Record<string, string>, configDir?: string) =>
+      loadSettings({ APP_ENV: 'prod', DATABASE_URL: 'postgres://db/x', JWT_SECRET: STRONG, PASSWORD_PEPPER: `${STRONG}x`, ...secrets }, configDir);
+
+    it('refuses the committed development secrets even where no config/local/.secrets.toml exists (the Docker image)', () => {
+      const { dir } = configDirWith('prod', (toml) => toml.replace('pool_max = 20', 'pool_max = 21'));
+      rmSync(path.join(dir, 'local', '.secrets.toml'));
+      const message = messageOf(() => prod({ JWT_SECRET: DEV_JWT, PASSWORD_PEPPER: DEV_PEPPER }, dir));
+      expect(message).to.include('JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses this secret, a development secret this repository commits');
+      expect(message).to.include('PASSWORD_PEPPER (security.password.pepper, from the environment): APP_ENV=prod refuses this secret, a development secret this repository commits');
+      expect(message).to.not.include(DEV_JWT).and.not.include(DEV_PEPPER);
+    });
+
+    it('refuses placeholders and predictable values of 32 characters or more, without showing them', () => {
+      const cases: Array<[string, string]> = [
+        ['a'.repeat(40), 'too predictable (about 0 bits'],
+        ['abcd'.repeat(10), 'too predictable (about 80 bits'],
+        ['abcdefghijklmnop'.repeat(3), 'too predictable (it repeats a short pattern)'],
+        ['please-change-me-before-going-live-0123456789', 'a placeholder value'],
+      ];
+      for (const [value, reason] of cases) {
+        const message = messageOf(() => prod({ JWT_SECRET: value }));
+        expect(message, value).to.include(`JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses this secret, ${reason}`);
+        expect(message, value).to.not.include(value);
+      }
+    });
+
+    it('accepts random secrets such as openssl rand -hex 32 and -base64 32 give, and predictable ones outside prod', () => {
+      expect(prod({ JWT_SECRET: '3f9a1c7e5b2d84f06a1e9c3b7d5f2a8e4c6b0d9f1a3e5c7b9d2f4a6c8e0b1d3f' }).settings.auth.jwtSecret).to.have.length(64);
+      expect(prod({ PASSWORD_PEPPER: 'q3Zk8v1Xw+J2mT9rLp6YcN0sHb4Ud7Ge5Fa/Vx2Ko1E=' }).settings.password.pepper).to.have.length(44);
+      expect(loadSettings({ JWT_SECRET: 'a'.repeat(40) }).settings.auth.jwtSecret).to.equal('a'.repeat(40));
+    });
+
+    it('leaves the bootstrap password to the password rules', () => {
+      expect(prod({ BOOTSTRAP_SUPER_ADMIN_USERNAME: 'root', BOOTSTRAP_SUPER_ADMIN_PASSWORD: 'a'.repeat(40) }).settings.bootstrap.superAdminPassword).to.have.length(40);
+    });
+  });
+
+  describe('listening, origins and the session cap', () => {
+    it('listens on 127.0.0.1 unless HOST says otherwise', () => {
+      expect(loadSettings({}).settings.server.host).to.equal('127.0.0.1');
+      expect(loadSettings({ HOST: '0.0.0.0' }).settings.server.host).to.equal('0.0.0.0');
+      expectConfigError(() => loadSettings({ HOST: 'http://x/' }), "HOST (server.host, from the environment): must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0; got 'http://x/'");
+    });
+
+    it('takes ALLOWED_ORIGINS as a comma-separated list, none by default, and names a bad item under the list', () => {
+      expect(loadSettings({}).settings.csrf.allowedOrigins).to.deep.equal([]);
+      expect(loadSettings({ ALLOWED_ORIGINS: ' https://app.example.com, http://localhost:3000 ,' }).settings.csrf.allowedOrigins).to.deep.equal([
+        'https://app.example.com',
+        'http://localhost:3000',
+      ]);
+      expectConfigError(
+        () => loadSettings({ ALLOWED_ORIGINS: 'https://app.example.com/path' }),
+        "ALLOWED_ORIGINS (security.csrf.allowed_origins, from the environment): must be an origin: scheme, host and port, no path (https://app.example.com); got 'https://app.example.com/path'",
+      );
+    });
+
+    it('caps sessions at 12 hours unless SESSION_MAX_LIFETIME_H says otherwise', () => {
+      expect(loadSettings({}).settings.auth.sessionMaxLifetimeH).to.equal(12);
+      expect(loadSettings({ SESSION_MAX_LIFETIME_H: '0.5' }).settings.auth.sessionMaxLifetimeH).to.equal(0.5);
+      expectConfigError(() => loadSettings({ SESSION_MAX_LIFETIME_H: '0' }), 'SESSION_MAX_LIFETIME_H (security.auth.session_max_lifetime_h, from the environment): must be a number greater than 0 and at most 8760; got 0');
+    });
   });
 
   it('deep-merges the secrets file over the config file and warns when it is missing', () => {
@@ -288,11 +352,11 @@ describe('loadSettings', () => {
       expect(message).to.equal(
         [
           'Invalid configuration (APP_ENV=prod):',
-          '  - JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses the development secrets ' +
-            `committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own, set JWT_SECRET or put jwt_secret ` +
+          '  - JWT_SECRET (security.auth.jwt_secret, from the environment): APP_ENV=prod refuses this secret, a development secret ' +
+            `committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own (openssl rand -hex 32), set JWT_SECRET or put jwt_secret ` +
             `under [security.auth] in ${path.join(dir, 'prod', '.secrets.toml')}`,
           `  - PASSWORD_PEPPER (security.password.pepper in ${path.join(dir, 'prod', '.secrets.toml')}): APP_ENV=prod refuses ` +
-            `the development secrets committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own, ` +
+            `this secret, a development secret committed in ${path.join(dir, 'local', '.secrets.toml')}; for a secret of your own (openssl rand -hex 32), ` +
             `set PASSWORD_PEPPER or put pepper under [security.password] in ${path.join(dir, 'prod', '.secrets.toml')}`,
         ].join('\n'),
       );
@@ -315,7 +379,7 @@ describe('loadSettings', () => {
       const { dir, file } = configDirWith('local', (toml) => toml.replace('port = 8000', 'prot = 8000'));
       expect(messageOf(() => loadSettings({ PORT: '8000' }, dir))).to.equal(
         'Invalid configuration (APP_ENV=local):\n' +
-          `  - server.prot in ${file}: is not a known key; [server] takes port, body_limit_bytes, shutdown_grace_ms, trusted_proxies`,
+          `  - server.prot in ${file}: is not a known key; [server] takes port, host, body_limit_bytes, shutdown_grace_ms, trusted_proxies`,
       );
     });
 

@@ -118,7 +118,7 @@ describe('event schema versions: the registry', () => {
     it("declare every event type of both features, each at the version its writers stamp", () => {
       const declared = { ...userEventSchemas, ...authSessionEventSchemas };
       expect(Object.keys(declared)).to.have.members([
-        'UserCreated', 'PasswordChanged', 'PasswordSet', 'AdminGranted', 'AdminRevoked', 'UserActivated', 'UserDeactivated', 'UserCreationAbandoned', 'UsernameReserved',
+        'UserCreated', 'PasswordChanged', 'PasswordSet', 'SessionsRevoked', 'AdminGranted', 'AdminRevoked', 'UserActivated', 'UserDeactivated', 'UserCreationAbandoned', 'UsernameReserved',
         'SessionStarted', 'SessionExtended', 'SessionEnded',
       ]);
       for (const [type, schema] of Object.entries(declared)) expect(eventSchemas.currentVersion(type), type).to.equal(schema.version);

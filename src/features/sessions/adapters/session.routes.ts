@@ -1,6 +1,6 @@
 import { errorResponse } from '../../../http/openapi';
 import { logPositionHeader, logPositionHeaderDoc, noContent, ok, routesFor, type Resolve, type RouteDefinition } from '../../../http/route-definition';
-import { accountErrorDocs, auditEventSchema, logInBody, userIdPath, type Caller } from '../../users';
+import { RevokeSessionsHandler, accountErrorDocs, auditEventSchema, logInBody, userIdPath, type Caller } from '../../users';
 import { LogInHandler } from '../application/log-in';
 import { LogOutHandler } from '../application/log-out';
 import { UserSessionHistoryHandler } from '../application/user-session-history';
@@ -24,7 +24,11 @@ const sessionHistorySchema = {
           started_at: { type: ['string', 'null'], format: 'date-time', description: 'When log-in started it.' },
           expires_at: { type: ['string', 'null'], format: 'date-time', description: 'Its last expiry, after every extension.' },
           ended_at: { type: ['string', 'null'], format: 'date-time', description: 'When it was ended (recorded), null while it was not.' },
-          end_reason: { type: ['string', 'null'], enum: ['logout', 'user_deactivated', 'user_unavailable', null], description: 'Why it ended; null when it did not (it may still have expired).' },
+          end_reason: {
+            type: ['string', 'null'],
+            enum: ['logout', 'logout_everywhere', 'password_changed', 'password_set', 'user_deactivated', 'user_unavailable', null],
+            description: 'Why it ended; null when it did not (it may still have expired).',
+          },
           events: { type: 'array', items: auditEventSchema, description: 'Its started, extended and ended events, redacted.' },
         },
         required: ['session', 'started_at', 'expires_at', 'ended_at', 'end_reason', 'events'],
@@ -39,6 +43,7 @@ export function sessionRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
   const logIn = resolve(LogInHandler);
   const logOut = resolve(LogOutHandler);
   const sessionHistory = resolve(UserSessionHistoryHandler);
+  const revokeSessions = resolve(RevokeSessionsHandler);
   return [
     defineRoute({
       method: 'get',
@@ -74,11 +79,11 @@ export function sessionRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
       responses: [
         {
           status: 204,
-          description: 'Logged in; `Set-Cookie: access_token=<JWT>; HttpOnly; Path=/`',
+          description: 'Logged in; `Set-Cookie: access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax`',
           headers: {
             'Set-Cookie': {
               description:
-                'The session cookie: `access_token=<JWT>; HttpOnly; Path=/` (with `SameSite=Strict; Secure` when secure cookies are configured), no expiry of its own.',
+                'The session cookie: `access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax` (`SameSite=Strict; Secure` instead when secure cookies are configured), no expiry of its own.',
               schema: { type: 'string' },
             },
             ...logPositionHeaderDoc,
@@ -117,9 +122,37 @@ export function sessionRoutes(resolve: Resolve): RouteDefinition<Caller>[] {
           },
         },
         notAuthenticated,
+        errorResponse(503, 'The end of the session could not be recorded (`service.unavailable`): the session is still valid and the cookie is kept; try again'),
       ],
       async handle({ caller, context }) {
         const { position } = await logOut.execute({ caller }, context);
+        return noContent('clear', logPositionHeader(position));
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/account/sessions',
+      operationId: 'log_out_everywhere',
+      summary: 'Log out everywhere',
+      description:
+        "Authenticated users. Ends every session of the caller, the current one included, and clears the cookie. The end is recorded in the user's own stream, " +
+        'which every request checks, so each session ends at once; each session stream gets its SessionEnded shortly after.',
+      tags,
+      auth: 'required',
+      responses: [
+        {
+          status: 204,
+          description: 'Logged out everywhere; the cookie is cleared',
+          headers: {
+            'Set-Cookie': { description: 'Clears the session cookie: `access_token=""; HttpOnly; Max-Age=0; Path=/`.', schema: { type: 'string' } },
+            ...logPositionHeaderDoc,
+          },
+        },
+        notAuthenticated,
+        errorResponse(503, 'The end could not be recorded (`service.unavailable`): the sessions are still valid; try again'),
+      ],
+      async handle({ caller, context }) {
+        const { position } = await revokeSessions.execute({ caller }, context);
         return noContent('clear', logPositionHeader(position));
       },
     }),

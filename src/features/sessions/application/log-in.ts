@@ -61,7 +61,7 @@ export class LogInHandler {
 
     const sessionId = this.sessionIds.newSessionId();
     const { userId } = user;
-    const command = { type: 'StartSession' as const, data: { sessionId, userId, now: context.now, ttlMs: this.policy.ttlMs } };
+    const command = { type: 'StartSession' as const, data: { sessionId, userId, now: context.now, ttlMs: this.policy.ttlMs, maxLifetimeMs: this.policy.maxLifetimeMs } };
     try {
       const { state, position } = await handleCommand(
         this.store,

@@ -7,7 +7,7 @@ import { LOGGER } from '../../../shared/logger';
 import { UserLookup, type ExistingUser } from '../../users';
 import { sessionStreamName } from '../domain/auth-session-events';
 import { authSessionDecider } from '../domain/decide';
-import { endedByDeactivation, isSessionId, liveSession, renewalDue, type LiveSession } from '../domain/session-validity';
+import { endedByUser, isSessionId, liveSession, renewedExpiry, type LiveSession, type UserSessionCutoffs } from '../domain/session-validity';
 import { SESSION_POLICY, type SessionPolicy } from './ports/session-policy';
 import { TOKEN_CODEC, type TokenCodec } from './ports/token-codec';
 import { SessionOwners } from './session-owners';
@@ -18,9 +18,10 @@ const ANONYMOUS: SessionResolution = { status: 'anonymous' };
 
 /**
  * Resolves the caller of every request from the token, the session stream and the user
- * stream (never a projection), so that logout, deactivation and demotion bite at once.
- * A live session of a missing or inactive user ends all of that user's sessions (forbidden).
- * Inside the last threshold part of the TTL the session slides; a failed renewal keeps the old expiry.
+ * stream (never a projection), so that logout, deactivation, demotion, a password change and
+ * log-out everywhere bite at once. A live session of a missing or inactive user ends all of
+ * that user's sessions (forbidden). Inside the last threshold part of the TTL the session
+ * slides, never past the cap; a failed renewal keeps the old expiry.
  */
 @injectable()
 export class ResolveSessionHandler {
@@ -41,7 +42,7 @@ export class ResolveSessionHandler {
     if (claims === null || !isSessionId(claims.sessionId)) return ANONYMOUS;
     const { session, user } = await this.read(claims.sessionId, context.now);
     if (session === undefined) return ANONYMOUS;
-    if (user !== undefined && endedByDeactivation(session, user.lastDeactivatedAt)) return ANONYMOUS;
+    if (user !== undefined && endedByUser(session, cutoffsOf(user))) return ANONYMOUS;
     if (user === undefined || !user.isActive) {
       const request = { userId: session.userId, reason: 'user_unavailable' as const, alsoSessionIds: [session.sessionId] };
       await this.ender.endAll(request, { ...context, actorId: 'system:resolve-session' });
@@ -65,7 +66,7 @@ export class ResolveSessionHandler {
       knownOwner === undefined
         ? [await this.store.readStream(sessionStream)]
         : await this.store.readStreams([{ streamName: sessionStream }, { streamName: this.users.streamOf(knownOwner) }]);
-    const session = liveSession(foldRecorded(authSessionDecider, sessionEvents).state, now);
+    const session = liveSession(foldRecorded(authSessionDecider, sessionEvents).state, now, this.policy.maxLifetimeMs);
     if (session === undefined) return { session, user: undefined };
     this.owners.remember(sessionId, session.userId);
     const user = knownOwner === session.userId && userEvents !== undefined ? this.users.userIn(userEvents) : await this.users.findById(session.userId);
@@ -73,14 +74,15 @@ export class ResolveSessionHandler {
   }
 
   private async renew(session: LiveSession, user: ExistingUser, context: CommandContext): Promise<IssuedToken | undefined> {
-    const { ttlMs, refreshThreshold } = this.policy;
-    if (!renewalDue(session.expiresAt, context.now, ttlMs, refreshThreshold)) return undefined;
+    // Outside the renewal window, or at the cap: no renewal, and no second read of the stream.
+    if (renewedExpiry(session, context.now, this.policy) === undefined) return undefined;
+    const { ttlMs, refreshThreshold, maxLifetimeMs } = this.policy;
     try {
       const outcome = await handleCommand(
         this.store,
         authSessionDecider,
         sessionStreamName(session.sessionId),
-        { type: 'ExtendSession', data: { now: context.now, ttlMs, refreshThreshold } },
+        { type: 'ExtendSession', data: { now: context.now, ttlMs, refreshThreshold, maxLifetimeMs } },
         { ...context, actorId: user.userId },
         { maxAttempts: 1 },
       );
@@ -92,4 +94,8 @@ export class ResolveSessionHandler {
       return undefined;
     }
   }
+}
+
+function cutoffsOf(user: ExistingUser): UserSessionCutoffs {
+  return { endedUntil: [user.lastDeactivatedAt, user.sessionsEndedUntil], endedUntilExcept: user.lastPasswordChange };
 }

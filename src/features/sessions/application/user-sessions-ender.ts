@@ -14,6 +14,8 @@ export interface EndSessionsRequest {
   /** Sessions the index may not list yet, ended as well. */
   readonly alsoSessionIds?: readonly string[];
   readonly startedUntil?: string;
+  /** Left alone: the session a password change was made in. */
+  readonly keepSessionId?: string;
   /** The event reacted to: each end's id derives from it, so a replay appends nothing. */
   readonly causedByEventId?: string;
 }
@@ -27,9 +29,10 @@ export class UserSessionsEnder {
   ) {}
 
   async endAll(request: EndSessionsRequest, context: CommandContext): Promise<void> {
-    const { userId, reason, startedUntil, causedByEventId } = request;
+    const { userId, reason, startedUntil, causedByEventId, keepSessionId } = request;
     const listed = await this.sessions.liveSessionIds(userId);
     for (const sessionId of new Set([...(request.alsoSessionIds ?? []), ...listed])) {
+      if (sessionId === keepSessionId) continue;
       const eventId = (): string =>
         causedByEventId === undefined ? this.ids.newEventId() : this.ids.derivedEventId(causedByEventId, sessionId);
       const command = { type: 'EndSession' as const, data: { reason, ...(startedUntil === undefined ? {} : { startedUntil }) } };

@@ -6,7 +6,7 @@ export type SessionStarted = DomainEvent<
   { sessionId: string; userId: string; startedAt: string; expiresAt: string }
 >;
 export type SessionExtended = DomainEvent<'SessionExtended', { sessionId: string; expiresAt: string }>;
-export type SessionEndReason = 'logout' | 'user_deactivated' | 'user_unavailable';
+export type SessionEndReason = 'logout' | 'logout_everywhere' | 'password_changed' | 'password_set' | 'user_deactivated' | 'user_unavailable';
 export type SessionEnded = DomainEvent<'SessionEnded', { sessionId: string; userId: string; reason: SessionEndReason }>;
 
 export type AuthSessionEvent = SessionStarted | SessionExtended | SessionEnded;

@@ -3,24 +3,23 @@ import { evolve, initialState, type AuthSessionState } from './auth-session';
 import type { AuthSessionCommand } from './auth-session-commands';
 import type { AuthSessionEvent } from './auth-session-events';
 import { NotAuthenticatedError, SessionAlreadyStartedError } from './errors';
-import { endedByDeactivation, liveSession, renewalDue } from './session-validity';
+import { endedByDeactivation, firstExpiry, liveSession, renewedExpiry } from './session-validity';
 
 /** Decisions of a `session-<id>` stream. Ending an ended session, or extending early, is a no-op. */
 export function decide(command: AuthSessionCommand, state: AuthSessionState): AuthSessionEvent[] {
   switch (command.type) {
     case 'StartSession': {
-      const { sessionId, userId, now, ttlMs } = command.data;
+      const { sessionId, userId, now, ttlMs, maxLifetimeMs } = command.data;
       if (state.status !== 'none') throw new SessionAlreadyStartedError(sessionId);
-      const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+      const expiresAt = firstExpiry(now, ttlMs, maxLifetimeMs);
       return [{ type: 'SessionStarted', data: { sessionId, userId, startedAt: now.toISOString(), expiresAt } }];
     }
     case 'ExtendSession': {
-      const { now, ttlMs, refreshThreshold } = command.data;
-      const live = liveSession(state, now);
+      const { now, maxLifetimeMs } = command.data;
+      const live = liveSession(state, now, maxLifetimeMs);
       if (live === undefined) throw new NotAuthenticatedError();
-      if (!renewalDue(live.expiresAt, now, ttlMs, refreshThreshold)) return [];
-      const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
-      return [{ type: 'SessionExtended', data: { sessionId: live.sessionId, expiresAt } }];
+      const expiresAt = renewedExpiry(live, now, command.data);
+      return expiresAt === undefined ? [] : [{ type: 'SessionExtended', data: { sessionId: live.sessionId, expiresAt } }];
     }
     case 'EndSession': {
       if (state.status !== 'active') return [];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sessionHandle } from '../../../shared/session-stream-mask';
 
 /**
  * The one place that decides what of an event's data an audit reader sees. Secrets never
@@ -7,9 +7,7 @@ import { createHash } from 'node:crypto';
  */
 
 /** A stable, non-secret name for a session: the first 8 hex digits of the SHA-256 of its id. */
-export function sessionHandle(sessionId: string): string {
-  return createHash('sha256').update(sessionId, 'utf8').digest('hex').slice(0, 8);
-}
+export { sessionHandle };
 
 const SESSION_STREAM_PREFIX = 'session-';
 

@@ -1,12 +1,15 @@
 import { injectable } from 'tsyringe';
 import type { CommandContext } from '../../../shared/command-context';
-import { UserAlreadyExistsError } from '../domain/errors';
+import { NotASuperAdminError, UserAlreadyExistsError } from '../domain/errors';
+import type { ExistingUser } from '../domain/user';
 import { UserLookup } from './user-lookup';
 import { UserRegistration } from './user-registration';
 
 /**
  * Makes the first super admin, for the start-up setting and the script (actor `system:<name>`).
- * Idempotent: when the username exists already, nothing is written and `created` is false.
+ * Idempotent by role: when a super admin of that username exists, nothing is written and
+ * `created` is false; when the name belongs to a user of another role, it refuses
+ * (NotASuperAdminError), so that nobody is told a super admin exists when none does.
  */
 @injectable()
 export class BootstrapSuperAdminHandler {
@@ -20,7 +23,7 @@ export class BootstrapSuperAdminHandler {
     context: CommandContext,
   ): Promise<{ id: string; created: boolean }> {
     const existing = await this.lookup.findByUsername(input.username);
-    if (existing !== undefined) return { id: existing.userId, created: false };
+    if (existing !== undefined) return asSuperAdmin(existing);
     try {
       const { username, password } = input;
       const origin = { kind: 'bootstrap' as const };
@@ -30,7 +33,7 @@ export class BootstrapSuperAdminHandler {
       if (!(error instanceof UserAlreadyExistsError)) throw error;
       const winner = await this.winnerOf(input.username);
       if (winner === undefined) throw error;
-      return { id: winner, created: false };
+      return asSuperAdmin(winner);
     }
   }
 
@@ -38,14 +41,19 @@ export class BootstrapSuperAdminHandler {
    * Processes starting together race for the name: the loser may see the winner's reservation
    * before its user stream is written, so it waits (a few seconds at most) for the user to exist.
    */
-  private async winnerOf(username: string): Promise<string | undefined> {
+  private async winnerOf(username: string): Promise<ExistingUser | undefined> {
     for (let attempt = 0; attempt < WINNER_WAIT_ATTEMPTS; attempt++) {
       const winner = await this.lookup.findByUsername(username);
-      if (winner !== undefined) return winner.userId;
+      if (winner !== undefined) return winner;
       await new Promise((resolve) => setTimeout(resolve, WINNER_WAIT_STEP_MS));
     }
     return undefined;
   }
+}
+
+function asSuperAdmin(user: ExistingUser): { id: string; created: false } {
+  if (user.role !== 'super_admin') throw new NotASuperAdminError(user.username, user.role);
+  return { id: user.userId, created: false };
 }
 
 const WINNER_WAIT_STEP_MS = 100;

@@ -14,7 +14,9 @@ import { NO_CLIENT, type RequestOrigin } from './request-origin';
 import { throttledCheck } from './throttled-check';
 
 /**
- * The caller changes their own password; other sessions stay valid. Order: current password
+ * The caller changes their own password, which ends their other sessions (the PasswordChanged
+ * names the session it was made in; the session check reads it from the user stream, so the
+ * others end at once, and a reaction records their ends). Order: current password
  * rule (400) → new password rule (400) → same bytes (400, before any verification) →
  * throttle of the caller's name and address (429, as log-in's: a wrong current password counts
  * as a failure) → missing or inactive caller (403) → current password wrong (403 "Invalid password.").
@@ -44,7 +46,8 @@ export class ChangePasswordHandler {
         if (!(await this.hasher.verify(currentPassword, user.passwordHash, { signal }))) throw new CurrentPasswordInvalidError();
         const passwordHash = await this.hasher.hash(newPassword, { signal });
         // Verified against the state this decision appends to: a concurrent change fails its append.
-        return userDecider.decide({ type: 'ChangePassword', data: { userId, passwordHash, verifiedAgainst: user.passwordHash } }, user);
+        const data = { userId, passwordHash, verifiedAgainst: user.passwordHash, sessionId: caller.sessionId, changedAt: context.now.toISOString() };
+        return userDecider.decide({ type: 'ChangePassword', data }, user);
       }, context),
     );
     return { position };

@@ -13,7 +13,8 @@ import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher';
 import { NO_CLIENT, type RequestOrigin } from './request-origin';
 
 /**
- * An administrator sets a subordinate's password; the target's sessions stay valid.
+ * An administrator sets a subordinate's password, which ends all of the target's sessions (read
+ * from the PasswordSet by the session check at once; a reaction records each end).
  * Order: administrator (403) → password rule (400, even for an unknown id) → throttle of the
  * target id and the address (429) → target (404) → subordinate (403, self never is) → hash →
  * the `If-Match` revision (412). The hash is computed only once all checks pass.
@@ -40,7 +41,7 @@ export class SetUserPasswordHandler {
       handle(this.store, userStreamName(userId), userDecider, async (state) => {
         assertMayManageUser(actor, state, userId);
         const passwordHash = await this.hasher.hash(password, { signal });
-        return userDecider.decide({ type: 'SetPassword', data: { userId, actor, passwordHash } }, state);
+        return userDecider.decide({ type: 'SetPassword', data: { userId, actor, passwordHash, setAt: context.now.toISOString() } }, state);
       }, context, options),
     );
     // The target was found, so its stream has a revision.

@@ -63,15 +63,21 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       return [{ type: 'UserCreated', data }];
     }
     case 'ChangePassword': {
-      const { userId, passwordHash, verifiedAgainst } = command.data;
+      const { userId, passwordHash, verifiedAgainst, sessionId, changedAt } = command.data;
       if (state.status !== 'existing' || !state.isActive) throw new NotAuthorizedError();
       if (state.passwordHash !== verifiedAgainst) throw new CurrentPasswordInvalidError();
-      return [{ type: 'PasswordChanged', data: { userId, passwordHash } }];
+      return [{ type: 'PasswordChanged', data: { userId, passwordHash, changedAt, sessionId } }];
     }
     case 'SetPassword': {
-      const { userId, actor, passwordHash } = command.data;
+      const { userId, actor, passwordHash, setAt } = command.data;
       assertMayManageUser(actor, state, userId);
-      return [{ type: 'PasswordSet', data: { userId, passwordHash, setBy: actor.userId } }];
+      return [{ type: 'PasswordSet', data: { userId, passwordHash, setBy: actor.userId, setAt } }];
+    }
+    case 'RevokeSessions': {
+      const { userId, revokedAt } = command.data;
+      // Only the user's own request gets here: a session of an inactive user is refused before.
+      if (state.status !== 'existing') throw new NotAuthorizedError();
+      return [{ type: 'SessionsRevoked', data: { userId, revokedAt } }];
     }
     case 'GrantAdmin': {
       const { userId, actor } = command.data;

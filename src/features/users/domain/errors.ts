@@ -118,3 +118,10 @@ export class TooManyAttemptsError extends TooManyRequestsError {
     super('auth.too_many_attempts', 'Too many attempts. Please try again later.', Math.max(1, Math.ceil(retryAfterS)));
   }
 }
+
+/** The bootstrap or the script named a user that exists with another role: nothing is written. */
+export class NotASuperAdminError extends ConflictError {
+  constructor(username: string, role: string) {
+    super('bootstrap.not_super_admin', `User '${username}' exists but is not a super admin (role ${role}); nothing changed. Choose another username.`);
+  }
+}

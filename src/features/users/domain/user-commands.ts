@@ -20,15 +20,26 @@ export type CreateUser = {
     readonly origin: CreationOrigin;
   };
 };
-/** The user's own change; `verifiedAgainst` is the hash the current password was checked with. */
+/**
+ * The user's own change, made in session `sessionId` at `changedAt`; `verifiedAgainst` is the
+ * hash the current password was checked with.
+ */
 export type ChangePassword = {
   readonly type: 'ChangePassword';
-  readonly data: { readonly userId: string; readonly passwordHash: string; readonly verifiedAgainst: string };
+  readonly data: {
+    readonly userId: string;
+    readonly passwordHash: string;
+    readonly verifiedAgainst: string;
+    readonly sessionId: string;
+    readonly changedAt: string;
+  };
 };
 export type SetPassword = {
   readonly type: 'SetPassword';
-  readonly data: { readonly userId: string; readonly actor: Actor; readonly passwordHash: string };
+  readonly data: { readonly userId: string; readonly actor: Actor; readonly passwordHash: string; readonly setAt: string };
 };
+/** The user ends all of their own sessions (log out everywhere). */
+export type RevokeSessions = { readonly type: 'RevokeSessions'; readonly data: { readonly userId: string; readonly revokedAt: string } };
 export type GrantAdmin = { readonly type: 'GrantAdmin'; readonly data: { readonly userId: string; readonly actor: Actor } };
 export type RevokeAdmin = { readonly type: 'RevokeAdmin'; readonly data: { readonly userId: string; readonly actor: Actor } };
 export type ActivateUser = {
@@ -47,4 +58,5 @@ export type UserCommand =
   | GrantAdmin
   | RevokeAdmin
   | ActivateUser
-  | DeactivateUser;
+  | DeactivateUser
+  | RevokeSessions;

@@ -11,6 +11,7 @@ export const userEventSchemas: Readonly<Record<UserEvent['type'] | UsernameReser
   UserCreated: { version: 1 },
   PasswordChanged: { version: 1 },
   PasswordSet: { version: 1 },
+  SessionsRevoked: { version: 1 },
   AdminGranted: { version: 1 },
   AdminRevoked: { version: 1 },
   UserActivated: { version: 1 },

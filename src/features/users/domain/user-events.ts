@@ -9,8 +9,15 @@ export type UserCreated = DomainEvent<
   'UserCreated',
   { userId: string; username: string; role: Role; passwordHash: string; createdAt: string }
 >;
-export type PasswordChanged = DomainEvent<'PasswordChanged', { userId: string; passwordHash: string }>;
-export type PasswordSet = DomainEvent<'PasswordSet', { userId: string; passwordHash: string; setBy: string }>;
+/**
+ * Ends the user's other sessions: every one started until `changedAt` except `sessionId`, the
+ * session the change was made in. Events written before that rule have neither field.
+ */
+export type PasswordChanged = DomainEvent<'PasswordChanged', { userId: string; passwordHash: string; changedAt?: string; sessionId?: string }>;
+/** Ends every session the user had started until `setAt` (absent from events written before that rule). */
+export type PasswordSet = DomainEvent<'PasswordSet', { userId: string; passwordHash: string; setBy: string; setAt?: string }>;
+/** The user logged out everywhere: every session started until `revokedAt` is ended. */
+export type SessionsRevoked = DomainEvent<'SessionsRevoked', { userId: string; revokedAt: string }>;
 export type AdminGranted = DomainEvent<'AdminGranted', { userId: string }>;
 export type AdminRevoked = DomainEvent<'AdminRevoked', { userId: string }>;
 export type UserActivated = DomainEvent<'UserActivated', { userId: string }>;
@@ -31,6 +38,7 @@ export type UserEvent =
   | AdminRevoked
   | UserActivated
   | UserDeactivated
+  | SessionsRevoked
   | UserCreationAbandoned;
 
 /** Events of a `username-<name>` reservation stream: the name belongs to the last reserver. */

@@ -14,6 +14,10 @@ export type UserState =
       readonly isActive: boolean;
       /** ISO time of the last deactivation: sessions started until then count as ended. */
       readonly lastDeactivatedAt: string | undefined;
+      /** Sessions started until then count as ended: the last password set by an admin, or log-out everywhere. */
+      readonly sessionsEndedUntil: string | undefined;
+      /** The user's last own password change: sessions started until then, but the one it was made in, count as ended. */
+      readonly lastPasswordChange: { readonly at: string; readonly keptSessionId: string } | undefined;
     };
 
 export type ExistingUser = Extract<UserState, { status: 'existing' }>;
@@ -31,6 +35,8 @@ export function evolve(state: UserState, event: UserEvent): UserState {
         passwordHash: event.data.passwordHash,
         isActive: true,
         lastDeactivatedAt: undefined,
+        sessionsEndedUntil: undefined,
+        lastPasswordChange: undefined,
       };
     case 'UserCreationAbandoned':
       return state.status === 'none'
@@ -42,6 +48,7 @@ export function evolve(state: UserState, event: UserEvent): UserState {
     case 'AdminRevoked':
     case 'UserActivated':
     case 'UserDeactivated':
+    case 'SessionsRevoked':
       return state.status === 'existing' ? evolveExisting(state, event) : state;
     default: {
       const _exhaustive: never = event;
@@ -50,11 +57,22 @@ export function evolve(state: UserState, event: UserEvent): UserState {
   }
 }
 
+function later(current: string | undefined, candidate: string | undefined): string | undefined {
+  if (candidate === undefined) return current;
+  return current === undefined || Date.parse(candidate) > Date.parse(current) ? candidate : current;
+}
+
 function evolveExisting(state: ExistingUser, event: UserEvent): ExistingUser {
   switch (event.type) {
-    case 'PasswordChanged':
+    case 'PasswordChanged': {
+      const { passwordHash, changedAt, sessionId } = event.data;
+      const lastPasswordChange = changedAt !== undefined && sessionId !== undefined ? { at: changedAt, keptSessionId: sessionId } : state.lastPasswordChange;
+      return { ...state, passwordHash, lastPasswordChange };
+    }
     case 'PasswordSet':
-      return { ...state, passwordHash: event.data.passwordHash };
+      return { ...state, passwordHash: event.data.passwordHash, sessionsEndedUntil: later(state.sessionsEndedUntil, event.data.setAt) };
+    case 'SessionsRevoked':
+      return { ...state, sessionsEndedUntil: later(state.sessionsEndedUntil, event.data.revokedAt) };
     case 'AdminGranted':
       return { ...state, role: 'admin' };
     case 'AdminRevoked':

@@ -13,7 +13,7 @@ import { buildFeatures, rejectionOf, uniqueName } from '../harness';
 import { gate, InterceptableStore } from '../interceptable-store';
 import { eventually } from '../../../support/eventually';
 import type { ReadStreamOptions, RecordedEvent } from '../../../../src/shared/event-store/event-store';
-import { usernameStreamName } from '../../../../src/features/users';
+import { NotASuperAdminError, usernameStreamName } from '../../../../src/features/users';
 import { anActor, anAdmin } from '../../../support/builders';
 
 describe('ListUsersHandler', () => {
@@ -84,6 +84,21 @@ describe('BootstrapSuperAdminHandler', () => {
     expect(again).to.deep.equal({ id: first.id, created: false });
     expect(await f.lookup.findById(first.id)).to.include({ role: 'super_admin', username });
     await f.logIn.execute({ username, password: 'secret1' }, f.ctx());
+  });
+
+  it('refuses a name held by a user of another role, writing nothing, in one line that says so', async () => {
+    const f = buildFeatures();
+    const plain = await f.aUser('user');
+    const admin = await f.aUser('admin');
+    for (const user of [plain, admin]) {
+      const before = await f.store.headPosition();
+      const error = await rejectionOf(f.bootstrap.execute({ username: user.username, password: 'secret1' }, f.ctx('system:bootstrap')));
+      expect(error).to.be.instanceOf(NotASuperAdminError);
+      expect(error).to.have.property('message', `User '${user.username}' exists but is not a super admin (role ${user.role}); nothing changed. Choose another username.`);
+      expect((error as Error).message).to.not.include('\n');
+      expect(await f.store.headPosition()).to.equal(before);
+      expect(await f.lookup.findById(user.userId)).to.include({ role: user.role });
+    }
   });
 
   it('answers the loser of a race with the winner, even when it sees the name reserved before the user exists', async () => {

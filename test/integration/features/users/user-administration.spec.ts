@@ -17,7 +17,7 @@ describe('user administration handlers', () => {
   const types = async (userId: string) => (await f.store.readStream(userStreamName(userId))).map((e) => e.type);
 
   describe('SetUserPasswordHandler', () => {
-    it('lets an admin set a user’s password: the user logs in with it, old sessions stay valid', async () => {
+    it('lets an admin set a user’s password: the user logs in with it, and every session started before ends at once', async () => {
       const admin = await f.aUser('admin');
       const target = await f.aUser('user');
       const session = await f.aSession(target);
@@ -25,9 +25,11 @@ describe('user administration handlers', () => {
 
       const [, setEvent] = await f.store.readStream(userStreamName(target.userId));
       expect(setEvent).to.deep.include({ type: 'PasswordSet' });
-      expect(setEvent?.data).to.include({ userId: target.userId, setBy: admin.userId });
-      await f.logIn.execute({ username: target.username, password: 'brand-new' }, f.ctx());
-      expect(await f.resolveSession.execute({ token: session.token }, f.ctx())).to.have.property('status', 'authenticated');
+      expect(setEvent?.data).to.include({ userId: target.userId, setBy: admin.userId, setAt: f.clock.now().toISOString() });
+      expect(await f.resolveSession.execute({ token: session.token }, f.ctx())).to.have.property('status', 'anonymous');
+      f.clock.advance(1);
+      const { token } = await f.logIn.execute({ username: target.username, password: 'brand-new' }, f.ctx());
+      expect(await f.resolveSession.execute({ token }, f.ctx())).to.have.property('status', 'authenticated');
     });
 
     it('checks administrator → password → target → subordinate, hashing only at the end', async () => {

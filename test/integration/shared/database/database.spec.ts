@@ -36,6 +36,14 @@ describe('Database', () => {
     await db.transaction((trx) => trx.raw(`DROP TABLE ${name}`));
   });
 
+  it("keeps a failed statement's values out of its error message (knex's compileSqlOnError is off)", async () => {
+    const secret = `session-${'s3cr3t'.repeat(7)}`;
+    const error = await rejection(db.knex('no_such_table_for_this_test').insert({ stream_name: secret }));
+    expect(error.message).to.include('no_such_table_for_this_test');
+    expect(error.message).to.not.include(secret);
+    expect(error.message).to.include('$1');
+  });
+
   describe('when PostgreSQL cannot be reached', () => {
     for (const kind of ['server', 'embedded-attached'] as const) {
       it(`reports a connection error (${kind})`, async () => {

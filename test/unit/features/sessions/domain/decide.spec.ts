@@ -3,30 +3,39 @@ import { expect } from 'chai';
 import { authSessionDecider } from '../../../../../src/features/sessions/domain/decide';
 import { NotAuthenticatedError, SessionAlreadyStartedError } from '../../../../../src/features/sessions/domain/errors';
 import type { SessionExtended } from '../../../../../src/features/sessions/domain/auth-session-events';
-import { endedByDeactivation, isSessionId, liveSession, renewalDue } from '../../../../../src/features/sessions/domain/session-validity';
+import { endedByDeactivation, endedByUser, isSessionId, liveSession, renewalDue } from '../../../../../src/features/sessions/domain/session-validity';
 import { evolve, initialState } from '../../../../../src/features/sessions/domain/auth-session';
 import { spec } from '../../../../support/given-when-then';
 import { T0, aSessionStarted } from '../../../../support/builders';
 
 const session = spec(authSessionDecider);
 const TTL = 5 * 60_000;
+const CAP = 12 * 3_600_000;
 const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
-const extend = (now: Date) => ({ type: 'ExtendSession' as const, data: { now, ttlMs: TTL, refreshThreshold: 0.2 } });
+const extend = (now: Date, maxLifetimeMs = CAP) => ({ type: 'ExtendSession' as const, data: { now, ttlMs: TTL, refreshThreshold: 0.2, maxLifetimeMs } });
 
 describe('AuthSession decider', () => {
   describe('StartSession', () => {
     it('starts a session that expires one TTL later', () => {
       const sessionId = randomUUID();
       const userId = randomUUID();
-      session.given([]).when({ type: 'StartSession', data: { sessionId, userId, now: T0, ttlMs: TTL } }).then([
+      session.given([]).when({ type: 'StartSession', data: { sessionId, userId, now: T0, ttlMs: TTL, maxLifetimeMs: CAP } }).then([
         aSessionStarted({ sessionId, userId, startedAt: T0.toISOString(), expiresAt: at(TTL).toISOString() }),
+      ]);
+    });
+
+    it('expires at the cap when the cap is shorter than the TTL', () => {
+      const sessionId = randomUUID();
+      const userId = randomUUID();
+      session.given([]).when({ type: 'StartSession', data: { sessionId, userId, now: T0, ttlMs: TTL, maxLifetimeMs: 60_000 } }).then([
+        aSessionStarted({ sessionId, userId, startedAt: T0.toISOString(), expiresAt: at(60_000).toISOString() }),
       ]);
     });
 
     it('refuses a session id that is already used', () => {
       const started = aSessionStarted();
       const { sessionId, userId } = started.data;
-      session.given([started]).when({ type: 'StartSession', data: { sessionId, userId, now: T0, ttlMs: TTL } })
+      session.given([started]).when({ type: 'StartSession', data: { sessionId, userId, now: T0, ttlMs: TTL, maxLifetimeMs: CAP } })
         .thenThrows(SessionAlreadyStartedError);
     });
   });
@@ -50,6 +59,16 @@ describe('AuthSession decider', () => {
       const started = aSessionStarted();
       const extended: SessionExtended = { type: 'SessionExtended', data: { sessionId: started.data.sessionId, expiresAt: at(TTL * 1.9).toISOString() } };
       session.given([started, extended]).when(extend(at(TTL + 1))).thenNothing();
+    });
+
+    it('renews no further than the cap after the start, then not at all', () => {
+      const started = aSessionStarted({ startedAt: T0.toISOString(), expiresAt: at(TTL).toISOString() });
+      const { sessionId } = started.data;
+      const cap = TTL * 1.5;
+      session.given([started]).when(extend(at(TTL * 0.9), cap)).then([{ type: 'SessionExtended', data: { sessionId, expiresAt: at(cap).toISOString() } }]);
+      const atCap: SessionExtended = { type: 'SessionExtended', data: { sessionId, expiresAt: at(cap).toISOString() } };
+      session.given([started, atCap]).when(extend(at(cap - 1000), cap)).thenNothing();
+      session.given([started, atCap]).when(extend(at(cap), cap)).thenThrows(NotAuthenticatedError);
     });
 
     it('refuses an expired, an ended or an unknown session', () => {
@@ -101,6 +120,24 @@ describe('session validity', () => {
   it('is not live once ended', () => {
     const ended = evolve(state, { type: 'SessionEnded', data: { sessionId: started.data.sessionId, userId: started.data.userId, reason: 'logout' } });
     expect(liveSession(ended, T0)).to.equal(undefined);
+  });
+
+  it('is not live once the cap has passed since its start, even before its expiry (a lowered cap bites at once)', () => {
+    expect(liveSession(state, at(TTL - 1), TTL)).to.not.equal(undefined);
+    expect(liveSession(state, at(60_000), 60_000)).to.equal(undefined);
+  });
+
+  it("counts a session as ended by the user's stream: any cut-off at or after its start, a password change unless made in it", () => {
+    const { sessionId } = started.data;
+    const none = { endedUntil: [undefined, undefined] };
+    expect(endedByUser(started.data, none)).to.equal(false);
+    expect(endedByUser(started.data, { endedUntil: [undefined, T0.toISOString()] })).to.equal(true);
+    expect(endedByUser(started.data, { endedUntil: [at(-1).toISOString()] })).to.equal(false);
+    expect(endedByUser(started.data, { ...none, endedUntilExcept: { at: at(1000).toISOString(), keptSessionId: 'another' } })).to.equal(true);
+    expect(endedByUser(started.data, { ...none, endedUntilExcept: { at: at(1000).toISOString(), keptSessionId: sessionId } })).to.equal(false);
+    expect(endedByUser(started.data, { ...none, endedUntilExcept: { at: at(-1).toISOString(), keptSessionId: 'another' } })).to.equal(false);
+    // A later log-out everywhere ends the session a password change had kept.
+    expect(endedByUser(started.data, { endedUntil: [at(2000).toISOString()], endedUntilExcept: { at: at(1000).toISOString(), keptSessionId: sessionId } })).to.equal(true);
   });
 
   it('counts a session started no later than the last deactivation as ended', () => {

@@ -91,14 +91,14 @@ describe('User decider', () => {
   describe('SetPassword', () => {
     const setPassword = (userId: string, actor = anAdmin()) => ({
       type: 'SetPassword' as const,
-      data: { userId, actor, passwordHash: 'hash:new' },
+      data: { userId, actor, passwordHash: 'hash:new', setAt: T0.toISOString() },
     });
 
     it('lets an admin set a user’s password', () => {
       const { userId, history } = existing('user');
       const actor = anAdmin();
       user.given(history).when(setPassword(userId, actor)).then([
-        { type: 'PasswordSet', data: { userId, passwordHash: 'hash:new', setBy: actor.userId } },
+        { type: 'PasswordSet', data: { userId, passwordHash: 'hash:new', setBy: actor.userId, setAt: T0.toISOString() } },
       ]);
     });
 
@@ -106,7 +106,7 @@ describe('User decider', () => {
       const { userId, history } = existing('admin');
       const actor = aSuperAdmin();
       user.given(history).when(setPassword(userId, actor)).then([
-        { type: 'PasswordSet', data: { userId, passwordHash: 'hash:new', setBy: actor.userId } },
+        { type: 'PasswordSet', data: { userId, passwordHash: 'hash:new', setBy: actor.userId, setAt: T0.toISOString() } },
       ]);
     });
 
@@ -135,24 +135,39 @@ describe('User decider', () => {
   });
 
   describe('ChangePassword (own)', () => {
-    it('records the new hash when the current password was verified against the current hash', () => {
+    const changedIn = { sessionId: 'session-1', changedAt: T0.toISOString() };
+
+    it('records the new hash, and the session it was changed in (the one that goes on), when the current password was verified against the current hash', () => {
       const { userId, history } = existing();
-      user.given(history).when({ type: 'ChangePassword', data: { userId, passwordHash: 'hash:new', verifiedAgainst: 'hash:secret1' } }).then([
-        { type: 'PasswordChanged', data: { userId, passwordHash: 'hash:new' } },
+      user.given(history).when({ type: 'ChangePassword', data: { userId, passwordHash: 'hash:new', verifiedAgainst: 'hash:secret1', ...changedIn } }).then([
+        { type: 'PasswordChanged', data: { userId, passwordHash: 'hash:new', ...changedIn } },
       ]);
     });
 
     it('refuses when the hash changed after the verification', () => {
       const { userId, history } = existing();
-      user.given(history).when({ type: 'ChangePassword', data: { userId, passwordHash: 'hash:new', verifiedAgainst: 'hash:older' } })
+      user.given(history).when({ type: 'ChangePassword', data: { userId, passwordHash: 'hash:new', verifiedAgainst: 'hash:older', ...changedIn } })
         .thenThrows(CurrentPasswordInvalidError, 'Invalid password.');
     });
 
     it('refuses an inactive or missing user', () => {
       const { userId, history } = existing();
-      const command = { type: 'ChangePassword' as const, data: { userId, passwordHash: 'h', verifiedAgainst: 'hash:secret1' } };
+      const command = { type: 'ChangePassword' as const, data: { userId, passwordHash: 'h', verifiedAgainst: 'hash:secret1', ...changedIn } };
       user.given([...history, aUserDeactivated(userId)]).when(command).thenThrows(NotAuthorizedError, NZ);
       user.given([]).when(command).thenThrows(NotAuthorizedError, NZ);
+    });
+  });
+
+  describe('RevokeSessions (log out everywhere)', () => {
+    it('records the time until which every session of the user ends, even an inactive one', () => {
+      const { userId, history } = existing();
+      const command = { type: 'RevokeSessions' as const, data: { userId, revokedAt: T0.toISOString() } };
+      user.given(history).when(command).then([{ type: 'SessionsRevoked', data: { userId, revokedAt: T0.toISOString() } }]);
+      user.given([...history, aUserDeactivated(userId)]).when(command).then([{ type: 'SessionsRevoked', data: { userId, revokedAt: T0.toISOString() } }]);
+    });
+
+    it('refuses a missing user', () => {
+      user.given([]).when({ type: 'RevokeSessions', data: { userId: randomUUID(), revokedAt: T0.toISOString() } }).thenThrows(NotAuthorizedError, NZ);
     });
   });
 
