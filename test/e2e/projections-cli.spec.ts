@@ -12,7 +12,7 @@ interface StatusEntry {
   reason: string | null;
 }
 
-const NAMES = ['users', 'user_sessions', 'end-sessions-on-user-deactivated'];
+const NAMES = ['users', 'user_sessions', 'end-sessions-on-user-deactivated', 'end-sessions-on-sessions-revoked'];
 const COMMANDS = ['names', 'status', 'rebuild', 'verify', 'reset', 'pause', 'resume'];
 
 function expectOneLineError(run: CliRun, args: readonly string[]): void {
@@ -49,11 +49,11 @@ function projectionsCliSuite(kind: StoreKind): void {
     it('names the projections and the reaction; a name it does not know is misuse, exit 2 with one line', async () => {
       const names = await deployment.run(['names']);
       expect(names.code).to.equal(0);
-      expect(names.stdout.trim().split('\n')).to.deep.equal(['users\tprojection', 'user_sessions\tprojection', 'end-sessions-on-user-deactivated\treaction']);
+      expect(names.stdout.trim().split('\n')).to.deep.equal(['users\tprojection', 'user_sessions\tprojection', 'end-sessions-on-user-deactivated\treaction', 'end-sessions-on-sessions-revoked\treaction']);
 
       const unknown = await deployment.run(['pause', 'nosuch']);
       expectOneLineError(unknown, ['pause', 'nosuch']);
-      expect(unknown.stderr).to.include("Unknown projection or reaction 'nosuch'").and.include('users, user_sessions, end-sessions-on-user-deactivated');
+      expect(unknown.stderr).to.include("Unknown projection or reaction 'nosuch'").and.include('users, user_sessions, end-sessions-on-user-deactivated, end-sessions-on-sessions-revoked');
     });
 
     it('shows each version, checkpoint, lag, lease and state while the service runs; pause stops users with a reason, resume lets new users reach the list', async () => {
@@ -65,8 +65,8 @@ function projectionsCliSuite(kind: StoreKind): void {
       });
       for (const name of NAMES) {
         const entry = running.get(name) as StatusEntry;
-        expect(entry.kind).to.equal(name === NAMES[2] ? 'reaction' : 'projection');
-        expect(entry.version).to.equal(name === NAMES[2] ? null : 1);
+        expect(entry.kind).to.equal(name.startsWith('end-sessions') ? 'reaction' : 'projection');
+        expect(entry.version).to.equal(name.startsWith('end-sessions') ? null : 1);
         expect(entry.checkpoint).to.match(/^\d+$/);
         expect(entry.lag.events).to.be.a('number');
         expect(entry.lease.owner).to.be.a('string').and.not.equal('');
