@@ -15,8 +15,10 @@ export class Progress {
   /** A rate-limited line for long work: done of total, the rate, and what is left at that rate. */
   eta(what: string, unit: string): (done: number, total: number, seconds: number) => void {
     let lastAt = 0;
+    let finished = false;
     return (done, total, seconds) => {
-      if (Date.now() - lastAt < 5_000 && done < total) return;
+      if (finished || (Date.now() - lastAt < 5_000 && done < total)) return;
+      finished = done >= total;
       lastAt = Date.now();
       const rate = done / Math.max(seconds, 1e-3);
       const left = rate > 0 ? (total - done) / rate : Number.NaN;

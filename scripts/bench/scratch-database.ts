@@ -44,7 +44,7 @@ export async function openScratchDatabase(cleanup: Cleanup, databaseUrl: string 
   const admin = adminUrl;
   const version = await withAdmin(admin, async (client) => {
     await client.query(`CREATE DATABASE ${name}`);
-    return (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+    return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
   });
   cleanup.add(`database ${name}`, () => withAdmin(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined));
   const url = new URL(admin);

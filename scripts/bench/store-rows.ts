@@ -91,9 +91,7 @@ async function copyRows(url: string, table: string): Promise<{ rows: number; sec
     await client.query(`DROP TABLE IF EXISTS bench_copy_floor; CREATE TABLE bench_copy_floor (LIKE ${table} INCLUDING ALL)`);
     const started = process.hrtime.bigint();
     const chunks: Buffer[] = [];
-    await pipeline(client.query(copyTo(`COPY ${table} TO STDOUT`)), async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) chunks.push(chunk);
-    });
+    for await (const chunk of client.query(copyTo(`COPY ${table} TO STDOUT`)) as AsyncIterable<Buffer>) chunks.push(chunk);
     const sink = client.query(copyFrom('COPY bench_copy_floor FROM STDIN'));
     await pipeline(Readable.from(chunks), sink);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
