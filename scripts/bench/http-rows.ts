@@ -92,14 +92,18 @@ export async function commandRow(ctx: HttpContext, id: 'grant-revoke' | 'activat
 
 /** Log-in or sign-up against what bcrypt alone allows on this machine: hashes per second on one core × cores. */
 export async function passwordRow(ctx: HttpContext, id: 'log-in' | 'sign-up', bound: { name: string; figure: Figure }, user: { username: string; password: string }, tag: string): Promise<RowResult> {
+  // The service's hasher answers 503 when a hash waits too long for a slot: counted, not fatal.
   const step: LoadStep =
     id === 'log-in'
-      ? { method: 'POST', path: '/api/v1/account/login', body: JSON.stringify(user), status: 204 }
-      : { method: 'POST', path: '/api/v1/account/signup', body: JSON.stringify({ username: `s${tag}{n}`, password: 'secret1' }), status: 201 };
-  // bcrypt-bound requests are few per second: a longer window gives the percentiles enough samples.
-  const figures = await serviceLoad(ctx, [[step]], { durationMs: ctx.durationMs * 2 });
+      ? { method: 'POST', path: '/api/v1/account/login', body: JSON.stringify(user), status: 204, tolerated: [503] }
+      : { method: 'POST', path: '/api/v1/account/signup', body: JSON.stringify({ username: `s${tag}{n}`, password: 'secret1' }), status: 201, tolerated: [503] };
+  // Twice the hasher's four slots keep it busy without a queue that only turns into 503s; bcrypt-bound
+  // requests are few per second, so a longer window gives the percentiles enough samples.
+  const connections = Math.min(8, ctx.connections);
+  const figures = await serviceLoad(ctx, [[step]], { durationMs: ctx.durationMs * 2, connections });
   const title = id === 'log-in' ? 'POST /api/v1/account/login' : 'POST /api/v1/account/signup';
-  return judged({ id, title: `${title}, ${ctx.connections} connections`, figure: rate(figures), baseline: bound, target: { kind: 'ratio-at-least', value: 0.9 } });
+  const refused = figures.refused > 0 ? `, ${figures.refused} answered 503` : '';
+  return judged({ id, title: `${title}, ${connections} connections${refused}`, figure: rate(figures), baseline: bound, target: { kind: 'ratio-at-least', value: 0.9 } });
 }
 
 /**

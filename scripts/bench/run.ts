@@ -81,7 +81,7 @@ export async function runBench(options: RunOptions): Promise<number> {
     compile();
     const scratch = await openScratchDatabase(cleanup, process.env.DATABASE_URL, 20);
     server = scratch.server;
-    progress.line(`scratch database on ${scratch.server}`);
+    progress.line(`scratch database ${scratch.name} on ${scratch.server}`);
     const total = options.rows.length;
     let index = 0;
     const row = async (id: RowId, title: string, estimateS: number, work: () => Promise<RowResult | RowResult[]>): Promise<void> => {

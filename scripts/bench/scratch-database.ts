@@ -9,6 +9,7 @@ import type { Cleanup } from './cleanup';
 
 /** A migrated `ul_bench_*` database of its own, dropped by the run's cleanup. */
 export interface ScratchDatabase {
+  readonly name: string;
   readonly url: string;
   readonly db: Database;
   /** `PostgreSQL 15.x (server)` or `PostgreSQL 18.x (embedded)`, for the report. */
@@ -52,7 +53,7 @@ export async function openScratchDatabase(cleanup: Cleanup, databaseUrl: string 
   const db = await openDatabase({ kind: 'server', url: url.toString(), poolMax });
   cleanup.add('the bench connection pool', () => db.close());
   await migrateToLatest(db);
-  return { url: url.toString(), db, server: `PostgreSQL ${version.split(' ')[0] ?? version} (${kind})` };
+  return { name, url: url.toString(), db, server: `PostgreSQL ${version.split(' ')[0] ?? version} (${kind})` };
 }
 
 async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
