@@ -1,91 +1,33 @@
 /**
- * `npm run bench`: throughput and latency of the hot paths, printed as a table.
- * Runs on the embedded PostgreSQL, and also on the PostgreSQL server of DATABASE_URL when it is set
- * (in a scratch database that is dropped afterwards). BENCH_USERS sets the list size
- * (default: 1,000,000 on a server, 100,000 embedded). With EVENTSTORE_CONNECTION_STRING set,
- * the event-store rows also run through the EventStoreDB adapter against that server.
- *
- * `npm run bench -- log-read`: pages of the global log on a log of BENCH_LOG_EVENTS events
- * (default 3,000,000) seeded by SQL, on the server of DATABASE_URL when set, else embedded.
- * `npm run bench -- rebuild`: `npm run projections -- rebuild users` on BENCH_REBUILD_USERS users
- * (default 500,000: a million events) seeded by SQL, its floor, and the live worker's steady fold.
+ * `npm run bench`: every row against its same-run baseline, as one Markdown table (and JSON
+ * under var/bench/). See README "Benchmarks". Subcommands:
+ * - `seed --users N`: N users into the configured stores, through the event-store port, folded;
+ * - `chart`: the last results as an SVG bar chart (docs/bench-chart.svg);
+ * - `rebuild`, `log-read`, `start`, `adapters`: the focused benchmarks of earlier issues.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { loadSettings } from '../../src/config/load-settings';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../../src/create-logger';
-import { BcryptPasswordHasher } from '../../src/features/users';
 import { EventStoreDbEventStore } from '../../src/shared/event-store/eventstoredb/eventstoredb-event-store';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
-import { benchCatchUp } from './catch-up.bench';
+import { PROJECT_ROOT } from '../../src/shared/project-root';
 import { embeddedBenchDatabase, serverBenchDatabase, type BenchDatabase } from './bench-database';
+import { benchCatchUp } from './catch-up.bench';
+import { renderChart } from './chart';
 import { benchAppends } from './event-store.bench';
-import { benchHttp } from './http.bench';
-import { benchFootprint, benchStartModes, printFootprint } from './footprint.bench';
+import { benchStartModes, printFootprint } from './footprint.bench';
 import { benchJwt } from './jwt.bench';
 import { benchLogRead } from './log-read.bench';
+import { printTable, type Measurement } from './measure';
 import { benchRebuild, printRebuild } from './rebuild.bench';
-import { benchUsersList } from './users-list.bench';
-import { measure, printTable, type Measurement } from './measure';
+import { latestReport, RESULTS_DIR } from './results';
+import { ROW_IDS, runBench, type RowId } from './run';
+import { seedCommand } from './seed-command';
 
-interface BenchTarget extends BenchDatabase {
-  readonly users: number;
-}
-
-const withUsers = (target: BenchDatabase, fallback: number): BenchTarget => ({
-  ...target,
-  users: Number(process.env.BENCH_USERS ?? fallback),
-});
-
-async function benchHashing(): Promise<Measurement[]> {
-  const { settings } = loadSettings({ APP_ENV: 'local' });
-  const hasher = new BcryptPasswordHasher({
-    pepper: settings.password.pepper,
-    cost: settings.password.hasherWorkFactor,
-    maxConcurrent: settings.password.hasherMaxConcurrency,
-    waitTimeoutMs: 60_000,
-  });
-  return [
-    await measure(`bcrypt hash, cost ${settings.password.hasherWorkFactor}, 8 concurrent`, 'cpu', 32, 8, () =>
-      hasher.hash(randomUUID()),
-    ),
-  ];
-}
-
-async function main(): Promise<void> {
-  const footprint = await benchFootprint();
-  const rows: Measurement[] = [...benchJwt(), ...(await benchHashing())];
-  const targets = [withUsers(await embeddedBenchDatabase(), 100_000)];
-  const url = process.env.DATABASE_URL;
-  if (url !== undefined && url !== '') targets.push(withUsers(await serverBenchDatabase(url), 1_000_000));
-  const logger = createLogger('silent');
-  for (const target of targets) {
-    const store = new PgEventStore(target.db);
-    try {
-      rows.push(...(await benchAppends(store, target.label)));
-      rows.push(await benchCatchUp(store, target.label));
-      rows.push(...(await benchHttp(target.db, store, target.label, logger)));
-      rows.push(...(await benchUsersList(target.db, target.label, target.users)));
-    } finally {
-      await store.close();
-      await target.dispose();
-    }
-  }
-  const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
-  if (esdb !== undefined && esdb !== '') {
-    const store = EventStoreDbEventStore.fromConnectionString(esdb);
-    try {
-      rows.push(...(await benchAppends(store, 'eventstoredb')));
-      rows.push(await benchCatchUp(store, 'eventstoredb'));
-    } finally {
-      await store.close();
-    }
-  }
-  process.stdout.write(`\nuserledger benchmarks on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
-  printTable(rows);
-  printFootprint(footprint);
-}
+const machine = (): string => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
 
 /** A scratch database of its own: on the server of DATABASE_URL when it is set, else embedded. */
 async function scratchDatabase(): Promise<BenchDatabase> {
@@ -98,7 +40,7 @@ async function logRead(): Promise<void> {
   const store = new PgEventStore(target.db);
   try {
     const rows = await benchLogRead(target.db, store, target.label, Number(process.env.BENCH_LOG_EVENTS ?? 3_000_000));
-    process.stdout.write(`\nuserledger log-read benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
+    process.stdout.write(`\nuserledger log-read benchmark on ${machine()}\n\n`);
     printTable(rows);
   } finally {
     await store.close();
@@ -112,7 +54,7 @@ async function rebuild(): Promise<void> {
   try {
     const users = Number(process.env.BENCH_REBUILD_USERS ?? 500_000);
     const figures = await benchRebuild(target.db, store, createLogger('silent'), users, Number(process.env.BENCH_STEADY_USERS ?? 100_000));
-    process.stdout.write(`\nuserledger rebuild benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`);
+    process.stdout.write(`\nuserledger rebuild benchmark on ${machine()}\n\n`);
     printRebuild(figures, target.label);
   } finally {
     await store.close();
@@ -120,19 +62,106 @@ async function rebuild(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = {
-  rebuild,
-  start: async () => printFootprint(await benchStartModes()),
-  'log-read': logRead,
-};
-const command = process.argv[2];
-const run = command === undefined ? main : commands[command];
-if (run === undefined) {
-  process.stderr.write(`unknown bench '${command}'; known: ${Object.keys(commands).join(', ')} (none: the full run)\n`);
-  process.exit(2);
+/** JWT costs, appends, reads and subscription catch-up per adapter (EventStoreDB too when EVENTSTORE_CONNECTION_STRING is set). */
+async function adapters(): Promise<void> {
+  const rows: Measurement[] = [...benchJwt()];
+  const target = await scratchDatabase();
+  const store = new PgEventStore(target.db);
+  try {
+    rows.push(...(await benchAppends(store, target.label)), await benchCatchUp(store, target.label));
+  } finally {
+    await store.close();
+    await target.dispose();
+  }
+  const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
+  if (esdb !== undefined && esdb !== '') {
+    const remote = EventStoreDbEventStore.fromConnectionString(esdb);
+    try {
+      rows.push(...(await benchAppends(remote, 'eventstoredb')), await benchCatchUp(remote, 'eventstoredb'));
+    } finally {
+      await remote.close();
+    }
+  }
+  process.stdout.write(`\nuserledger adapter benchmarks on ${machine()}\n\n`);
+  printTable(rows);
 }
 
-run().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+function chart(options: { from: string; to: string }): void {
+  const latest = latestReport(options.from);
+  if (latest === undefined) throw new UsageError(`no results under ${options.from}: run \`npm run bench\` first`);
+  mkdirSync(path.dirname(options.to), { recursive: true });
+  writeFileSync(options.to, renderChart(latest.report));
+  process.stdout.write(`wrote ${path.relative(process.cwd(), options.to) || options.to} from ${latest.file}\n`);
+}
+
+class UsageError extends Error {}
+
+function rowList(value: string): RowId[] {
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(ROW_IDS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown row ${unknown.join(', ')}; rows: ${ROW_IDS.join(', ')}`);
+  return ROW_IDS.filter((id) => names.includes(id));
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('npm run bench --')
+    .description('every row against its same-run baseline, printed as one Markdown table and written as JSON')
+    .option('--smoke', 'a few seconds: every kind of row at tiny sizes', false)
+    .addOption(new Option('--rows <names>', `comma-separated rows to run (${ROW_IDS.join(', ')})`).argParser(rowList))
+    .option('--url <url>', 'measure the service running at this URL (log in with BENCH_USERNAME / BENCH_PASSWORD) instead of starting one')
+    .option('--out <dir>', 'where the JSON results go', RESULTS_DIR)
+    .exitOverride()
+    .action(async (options: { smoke: boolean; rows?: RowId[]; url?: string; out: string }) => {
+      exitCode = await runBench({
+        smoke: options.smoke,
+        rows: options.rows ?? [...ROW_IDS],
+        ...(options.url === undefined ? {} : { url: options.url }),
+        outDir: options.out,
+        command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
+      });
+    });
+  program
+    .command('seed')
+    .description('writes users through the event-store port into the configured stores and folds them')
+    .requiredOption('--users <n>', 'how many users', positiveInteger)
+    .action(async (options: { users: number }) => seedCommand(options.users));
+  program
+    .command('chart')
+    .description('renders the last results as an SVG bar chart of each row against its target')
+    .option('--from <dir>', 'where the results are', RESULTS_DIR)
+    .option('--to <file>', 'the SVG to write', path.join(PROJECT_ROOT, 'docs', 'bench-chart.svg'))
+    .action((options: { from: string; to: string }) => chart(options));
+  program.command('rebuild').description('`projections rebuild users` on users seeded by SQL, its floor, and the steady fold').action(rebuild);
+  program.command('log-read').description('pages of the global log at the start, middle and tail of a long log').action(logRead);
+  program.command('start').description('start time and memory: compiled against the TypeScript runner').action(async () => printFootprint(await benchStartModes()));
+  program.command('adapters').description('JWT costs, appends, reads and catch-up per event-store adapter').action(adapters);
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`bench: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -49,3 +49,34 @@ export function printTable(rows: readonly Measurement[]): void {
   process.stdout.write(`${line(header)}\n|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|\n`);
   for (const row of body) process.stdout.write(`${line(row)}\n`);
 }
+
+/** Runs `operation` from `concurrency` workers for `durationMs` and answers its rate and latencies. */
+export async function timed(
+  durationMs: number,
+  concurrency: number,
+  operation: (index: number) => Promise<unknown>,
+  signal?: AbortSignal,
+): Promise<{ ops: number; perSecond: number; p50Ms: number; p99Ms: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  const endAt = Date.now() + durationMs;
+  const worker = async (): Promise<void> => {
+    while (Date.now() < endAt) {
+      signal?.throwIfAborted();
+      const t0 = process.hrtime.bigint();
+      await operation(next++);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { ops: latencies.length, perSecond: latencies.length / (totalMs / 1000), ...percentiles(latencies) };
+}
+
+/** p50 and p99 of a list of milliseconds (NaN when empty). */
+export function percentiles(latencies: readonly number[]): { p50Ms: number; p99Ms: number } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { p50Ms: at(0.5), p99Ms: at(0.99) };
+}

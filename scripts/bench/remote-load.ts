@@ -1,20 +1,21 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { Measurement } from './measure';
+import { PROJECT_ROOT } from '../../src/shared/project-root';
+import type { LoadFigures, LoadOrder } from './load-client';
 
-const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
-
-/** Runs load-client.ts in a child process against url (authenticated GETs) and reads its measurement. */
-export function remoteLoad(name: string, target: string, order: { url: string; cookie: string; ops: number; concurrency: number }): Promise<Measurement> {
-  const args = ['-r', './scripts/register.js', 'scripts/bench/load-client.ts', JSON.stringify(order)];
+/**
+ * Runs the compiled load client (dist/scripts/bench/load-client.js, made by scripts/compile.js)
+ * in a child process and answers its figures; the signal kills it.
+ */
+export function remoteLoad(order: LoadOrder, signal?: AbortSignal): Promise<LoadFigures> {
+  const client = path.join(PROJECT_ROOT, 'dist', 'scripts', 'bench', 'load-client.js');
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: REPOSITORY_ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, [client, JSON.stringify(order)], { cwd: PROJECT_ROOT, ...(signal ? { signal } : {}), maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`load client failed: ${stderr || error.message}`));
+        reject(new Error(`load client failed: ${stderr.trim() || error.message}`, { cause: error }));
         return;
       }
-      const result = JSON.parse(stdout.trim()) as Omit<Measurement, 'name' | 'target'>;
-      resolve({ name, target, ...result });
+      resolve(JSON.parse(stdout.trim()) as LoadFigures);
     });
   });
 }
