@@ -70,7 +70,7 @@ for (const eventStore of E2E_EVENT_STORES) {
         expect(reply.status).to.equal(204);
         expect(reply.text).to.equal('');
         const [cookie] = reply.headers.getSetCookie();
-        expect(cookie).to.match(/^access_token=[\w-]+\.[\w-]+\.[\w-]+; HttpOnly; Path=\/$/);
+        expect(cookie).to.match(/^access_token=[\w-]+\.[\w-]+\.[\w-]+; HttpOnly; Path=\/; SameSite=Lax$/);
         const token = tokenFrom(reply) as string;
         const claims = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
         expect(Object.keys(claims).sort()).to.deep.equal(['auth_session_id', 'exp']);

@@ -32,7 +32,7 @@ describe('the service as a process (npm start)', function () {
       PASSWORD_PEPPER: 'a-production-pepper-that-is-long-enough-1234',
     });
     expect(await run.exited).to.equal(1);
-    expect(run.output()).to.include('refuses the development secrets');
+    expect(run.output()).to.include('APP_ENV=prod refuses this secret');
   });
 
   it('bootstraps the super admin once, keeps data across restarts, and drains requests on SIGTERM', async () => {
