@@ -20,7 +20,7 @@ const ROOT = 'chaos.root';
 const ROOT_PASSWORD = 'root-password';
 const PASSWORD = 'secret1';
 /** What the projector runs, each under its own lease: two read models and a reaction. */
-const JOBS = ['users', 'user_sessions', 'end-sessions-on-user-deactivated'];
+const JOBS = ['users', 'user_sessions', 'end-sessions-on-user-deactivated', 'end-sessions-on-sessions-revoked'];
 /** The guarantee: a standby takes over a killed worker's projections within 3 s. */
 const TAKEOVER_MS = 3_000;
 
