@@ -248,7 +248,12 @@ for (const store of stores) {
         hung.child.kill('SIGCONT');
         resumed = true;
         await eventually('the resumed worker to stand by', async () => ((await hung.roles())?.users === 'standby' ? true : undefined), 15_000);
-        expect(hung.logLines().slice(linesBefore).some((line) => line.projection === 'users' && /stepping back|batch rolled back/.test(String(line.msg))), hung.output()).to.equal(true);
+        // Log lines reach stdout in batches (up to 100 ms late), so the line may follow the role.
+        await eventually(
+          'the resumed worker to log why it stepped back',
+          async () => (hung.logLines().slice(linesBefore).some((line) => line.projection === 'users' && /stepping back|batch rolled back/.test(String(line.msg))) ? true : undefined),
+          { timeoutMs: 2_000, detail: () => hung.output() },
+        );
       } finally {
         if (!resumed) hung.child.kill('SIGCONT');
       }
