@@ -85,6 +85,18 @@ for (const eventStore of E2E_EVENT_STORES) {
       positionOf(logOut);
     });
 
+    it('answers at once, not stale, for the position of a log-in, an event the users read model does not fold', async () => {
+      const username = aUsername('ryw');
+      expect((await create(username)).status).to.equal(201);
+      const logIn = await service.request('POST', '/api/v1/account/login', { json: { username, password: 'secret1' } });
+      expect(logIn.status, logIn.text).to.equal(204);
+
+      const reply = await list(`min_position=${positionOf(logIn)}`);
+      expect(reply.status, reply.text).to.equal(200);
+      expect(reply.headers.get('x-read-model-stale'), 'the read model passed the session event').to.equal(null);
+      expect((reply.json as Page).users.map((user) => user.username)).to.include(username);
+    });
+
     it('answers the page, marked stale, when the read model does not pass min_position within the wait', async () => {
       const started = Date.now();
       const reply = await list('min_position=9223372036854775807');

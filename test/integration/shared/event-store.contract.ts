@@ -468,6 +468,23 @@ export function eventStoreContract(open: () => Promise<EventStore>, traits: Stor
       }
     });
 
+    it('checkpoints past live events its filter does not match, so a consumer can reach the head of the log', async () => {
+      const prefix = `p${randomUUID().slice(0, 8)}`;
+      const probe = new SubscriptionProbe(store, { filter: { streamNamePrefixes: [prefix] } });
+      try {
+        await probe.waitForCaughtUp();
+        await store.append(aStream(prefix), [anEvent()]);
+        await probe.waitForEvents(1);
+        // A read-your-writes wait on this consumer for a write to another stream ends only so.
+        const elsewhere = await store.append(aStream(), [anEvent()]);
+        await probe.waitFor('a checkpoint at the unmatched live event', (p) =>
+          p.messages.some((m) => m.type === 'checkpoint' && m.position >= elsewhere.position));
+        expect(probe.events).to.have.length(1);
+      } finally {
+        await probe.close();
+      }
+    });
+
     it('a live subscriber gets every event of many concurrent appends exactly once, in position order', async () => {
       const prefix = `l${randomUUID().slice(0, 8)}`;
       const probe = new SubscriptionProbe(store, { filter: { streamNamePrefixes: [prefix] } });

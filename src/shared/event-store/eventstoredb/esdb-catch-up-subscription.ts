@@ -1,5 +1,6 @@
 import { START, type AllStreamResolvedEvent, type AllStreamSubscription, type EventStoreDBClient, type Position } from '@eventstore/db-client';
 import type { EventFilter, GlobalPosition, Subscription, SubscriptionMessage } from '../event-store';
+import { matchesFilter } from '../event-filter';
 import { esdbFilter } from './esdb-filter';
 import { MessageQueue } from './message-queue';
 import { isSystemEvent, toEsdbPosition, toGlobalPosition, toRecordedEvent } from './recorded-event';
@@ -18,7 +19,11 @@ export interface EsdbSubscriptionOptions {
   readonly onClose?: () => void;
 }
 
-type Item = SubscriptionMessage | { readonly type: 'dropped'; readonly error: unknown };
+/** `passed`: an event the port filter does not match, which the consumer may checkpoint past. */
+type Item =
+  | SubscriptionMessage
+  | { readonly type: 'passed'; readonly position: GlobalPosition }
+  | { readonly type: 'dropped'; readonly error: unknown };
 
 /**
  * The client surfaces events as stream data but `caughtUp` and checkpoints as callbacks, which
@@ -29,11 +34,18 @@ type Item = SubscriptionMessage | { readonly type: 'dropped'; readonly error: un
  * while live events trickle in, so after an event the subscription also checkpoints at that
  * event when nothing else is waiting, or after `batchSize` events: the port's "end of a page".
  *
+ * The port's filter is applied here, not on the server: the server says nothing of a live event
+ * its filter drops, so a consumer of user streams would never learn that the log moved past a
+ * session event, and a read-your-writes wait for that event would never end. The server filters
+ * only system events; an event the port filter drops becomes a checkpoint once nothing else is
+ * waiting, as a delivered event does.
+ *
  * Resuming is exact: the subscription restarts after the last event or checkpoint it queued
  * (start positions are exclusive), so nothing is skipped and nothing is delivered twice.
  */
 export function esdbCatchUpSubscription(client: EventStoreDBClient, options: EsdbSubscriptionOptions): Subscription {
   const queue = new MessageQueue<Item>();
+  const filter = options.filter;
   let resumeAfter = options.after;
   let caughtUpSent = false;
   let closed = false;
@@ -45,7 +57,7 @@ export function esdbCatchUpSubscription(client: EventStoreDBClient, options: Esd
     if (closed) return;
     let received = 0;
     let markers: Array<{ readonly after: number; readonly item: SubscriptionMessage }> = [];
-    const enqueue = (item: SubscriptionMessage): void => {
+    const enqueue = (item: Item): void => {
       queue.push(item);
       if (queue.length >= options.highWaterMark) subscription.pause();
     };
@@ -60,7 +72,7 @@ export function esdbCatchUpSubscription(client: EventStoreDBClient, options: Esd
 
     const subscription = client.subscribeToAll({
       fromPosition: resumeAfter === undefined ? START : toEsdbPosition(resumeAfter),
-      filter: esdbFilter(options.filter, (position: Position) => {
+      filter: esdbFilter((position: Position) => {
         enqueueInOrder({ type: 'checkpoint', position: toGlobalPosition(position) });
       }),
     });
@@ -68,7 +80,7 @@ export function esdbCatchUpSubscription(client: EventStoreDBClient, options: Esd
     subscription.on('data', (resolved: AllStreamResolvedEvent) => {
       received++;
       const event = isSystemEvent(resolved) ? undefined : toRecordedEvent(resolved);
-      if (event !== undefined) enqueue({ type: 'event', event });
+      if (event !== undefined) enqueue(matchesFilter(event, filter) ? { type: 'event', event } : { type: 'passed', position: event.position });
       flushMarkers();
     });
     subscription.on('caughtUp', () => {
@@ -118,6 +130,9 @@ export function esdbCatchUpSubscription(client: EventStoreDBClient, options: Esd
 
   async function* messages(): AsyncGenerator<SubscriptionMessage, void, undefined> {
     let sinceCheckpoint = 0;
+    // The last event or checkpoint passed on; `resumeAfter` also moves over passed-over events.
+    let lastYielded = resumeAfter;
+    const nothingWaiting = (): boolean => queue.length === 0 && (current?.readableLength ?? 0) === 0;
     try {
       if (closed) return;
       connect();
@@ -136,17 +151,27 @@ export function esdbCatchUpSubscription(client: EventStoreDBClient, options: Esd
         if (item.type === 'checkpoint') {
           // Never backwards, and not twice at one place: only a checkpoint that moves (or that
           // confirms events delivered since the last one) is passed on.
-          const stale = resumeAfter !== undefined && (item.position < resumeAfter || (item.position === resumeAfter && sinceCheckpoint === 0));
+          const stale = lastYielded !== undefined && (item.position < lastYielded || (item.position === lastYielded && sinceCheckpoint === 0));
           if (stale) continue;
-          resumeAfter = item.position;
+          if (resumeAfter === undefined || item.position > resumeAfter) resumeAfter = item.position;
+          lastYielded = item.position;
           sinceCheckpoint = 0;
           yield item;
           continue;
         }
+        if (item.type === 'passed') {
+          resumeAfter = item.position;
+          if (!nothingWaiting()) continue;
+          lastYielded = item.position;
+          sinceCheckpoint = 0;
+          yield { type: 'checkpoint', position: item.position };
+          continue;
+        }
         resumeAfter = item.event.position;
+        lastYielded = item.event.position;
         yield item;
         if (closed) return;
-        if (++sinceCheckpoint >= options.batchSize || (queue.length === 0 && (current?.readableLength ?? 0) === 0)) {
+        if (++sinceCheckpoint >= options.batchSize || nothingWaiting()) {
           sinceCheckpoint = 0;
           yield { type: 'checkpoint', position: item.event.position };
         }

@@ -1,14 +1,11 @@
-import { eventTypeFilter, excludeSystemEvents, streamNameFilter, type Filter, type Position } from '@eventstore/db-client';
-import type { EventFilter } from '../event-store';
+import { excludeSystemEvents, type Filter, type Position } from '@eventstore/db-client';
 
 /**
- * The server-side filter for a port filter. Without one, system events are filtered out on the
- * server (they are not the application's). `checkpointInterval: 1` asks for the server's own
- * rhythm (a checkpoint every 32 scanned events by default, and one on catching up).
+ * The server-side filter of every subscription: system events only, which are the store's and
+ * not the application's. The port's own filter is applied by the subscription (see
+ * esdbCatchUpSubscription for why). `checkpointInterval: 1` asks for the server's own rhythm (a
+ * checkpoint every 32 scanned events by default, and one on catching up).
  */
-export function esdbFilter(filter: EventFilter | undefined, checkpointReached: (position: Position) => void): Filter {
-  const options = { checkpointInterval: 1, checkpointReached: (_subscription: unknown, position: Position) => checkpointReached(position) };
-  if (filter === undefined) return excludeSystemEvents(options);
-  if ('streamNamePrefixes' in filter) return streamNameFilter({ prefixes: [...filter.streamNamePrefixes], ...options });
-  return eventTypeFilter({ prefixes: [...filter.eventTypePrefixes], ...options });
+export function esdbFilter(checkpointReached: (position: Position) => void): Filter {
+  return excludeSystemEvents({ checkpointInterval: 1, checkpointReached: (_subscription: unknown, position: Position) => checkpointReached(position) });
 }
