@@ -1,18 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventData,
-  EventStore,
-  GlobalPosition,
-  ReadAllOptions,
-  ReadAllResult,
-  ReadStreamOptions,
-  RecordedEvent,
-  StreamRead,
-  SubscribeOptions,
-  Subscription,
-} from './event-store';
+import type { AppendOptions, AppendResult, EventData, EventStore, ReadStreamOptions, RecordedEvent, StreamRead } from './event-store';
+import { ForwardingEventStore } from './forwarding-event-store';
 
 export interface StreamTailCacheOptions {
   /** Streams kept at most (least recently read go first). */
@@ -33,19 +21,17 @@ export const DEFAULT_STREAM_TAIL_CACHE: StreamTailCacheOptions = { maxStreams: 2
  * passes through. A read that allows a stale answer (its caller appends with the revision it
  * read, so staleness costs it a lost race, never a wrong write) is answered from memory alone.
  */
-export class StreamTailCache implements EventStore {
+export class StreamTailCache extends ForwardingEventStore {
   private readonly streams: LRUCache<string, readonly RecordedEvent[]>;
   /** Held streams this process has appended to since: known to be behind. */
   private readonly behind = new WeakSet<readonly RecordedEvent[]>();
 
-  constructor(
-    private readonly inner: EventStore,
-    options: StreamTailCacheOptions = DEFAULT_STREAM_TAIL_CACHE,
-  ) {
+  constructor(inner: EventStore, options: StreamTailCacheOptions = DEFAULT_STREAM_TAIL_CACHE) {
+    super(inner);
     this.streams = new LRUCache({ max: options.maxStreams, maxSize: options.maxEvents, sizeCalculation: (events) => events.length });
   }
 
-  async append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult> {
+  override async append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult> {
     const result = await this.inner.append(streamName, events, options);
     // What is held is now behind the stream for certain: a stale-allowed read must not be
     // answered from it, or the next command on this stream would lose a race to itself.
@@ -54,7 +40,7 @@ export class StreamTailCache implements EventStore {
     return result;
   }
 
-  async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     if (!isWholeRead(options)) return this.inner.readStream(streamName, options);
     const held = options?.staleAllowed === true ? this.streams.get(streamName) : undefined;
     if (held !== undefined && !this.behind.has(held)) return held.slice();
@@ -62,7 +48,7 @@ export class StreamTailCache implements EventStore {
     return events ?? [];
   }
 
-  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+  override async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
     const held = reads.map((read) => (isFromStart(read) ? this.streams.get(read.streamName) : undefined));
     const asked = reads.map((read, index) => {
       const last = held[index]?.at(-1);
@@ -73,19 +59,10 @@ export class StreamTailCache implements EventStore {
     return answers;
   }
 
-  readAll(options?: ReadAllOptions): Promise<ReadAllResult> {
-    return this.inner.readAll(options);
-  }
 
-  headPosition(): Promise<GlobalPosition | undefined> {
-    return this.inner.headPosition();
-  }
 
-  subscribe(options?: SubscribeOptions): Subscription {
-    return this.inner.subscribe(options);
-  }
 
-  close(): Promise<void> {
+  override close(): Promise<void> {
     this.streams.clear();
     return this.inner.close();
   }

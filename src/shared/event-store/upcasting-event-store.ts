@@ -13,6 +13,7 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from './event-store';
+import { ForwardingEventStore } from './forwarding-event-store';
 
 /**
  * The event-store port in current shapes: appends are stamped with each type's current schema
@@ -20,36 +21,35 @@ import type {
  * deciders, projections and audit output never see an old shape. A stored version newer than
  * this release knows fails the read with an EventSchemaVersionError.
  */
-export class UpcastingEventStore implements EventStore {
+export class UpcastingEventStore extends ForwardingEventStore {
   constructor(
     /** The store as written, for readers that must see the stored form (a hash over it, say). */
     readonly stored: EventStore,
     private readonly schemas: EventSchemaRegistry,
-  ) {}
+  ) {
+    super(stored);
+  }
 
-  append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult> {
+  override append(streamName: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult> {
     return this.stored.append(streamName, events.map((event) => this.schemas.stamp(event)), options);
   }
 
-  async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.stored.readStream(streamName, options)).map((event) => this.schemas.upcast(event));
   }
 
-  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+  override async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
     return (await this.stored.readStreams(reads)).map((events) => events.map((event) => this.schemas.upcast(event)));
   }
 
-  async readAll(options?: ReadAllOptions): Promise<ReadAllResult> {
+  override async readAll(options?: ReadAllOptions): Promise<ReadAllResult> {
     const page = await this.stored.readAll(options);
     return { ...page, events: page.events.map((event) => this.schemas.upcast(event)) };
   }
 
-  headPosition(): Promise<bigint | undefined> {
-    return this.stored.headPosition();
-  }
 
   /** A failed upcast ends the iteration with its error, as a failed read does; the caller resubscribes or stops. */
-  subscribe(options?: SubscribeOptions): Subscription {
+  override subscribe(options?: SubscribeOptions): Subscription {
     const inner = this.stored.subscribe(options);
     const schemas = this.schemas;
     async function* upcast(): AsyncGenerator<SubscriptionMessage, void, undefined> {
@@ -61,7 +61,4 @@ export class UpcastingEventStore implements EventStore {
     return { [Symbol.asyncIterator]: () => iterator, close: () => inner.close() };
   }
 
-  close(): Promise<void> {
-    return this.stored.close();
-  }
 }

@@ -1,20 +1,7 @@
-import type {
-  AppendOptions,
-  AppendResult,
-  EventData,
-  EventStore,
-  GlobalPosition,
-  ReadAllOptions,
-  ReadAllResult,
-  ReadStreamOptions,
-  RecordedEvent,
-  StreamRead,
-  StreamRevision,
-  SubscribeOptions,
-  Subscription,
-} from '../event-store';
+import type { AppendOptions, AppendResult, EventData, EventStore, ReadStreamOptions, RecordedEvent, StreamRead, StreamRevision } from '../event-store';
 import { LRUCache } from 'lru-cache';
 import { WrongExpectedVersionError } from '../event-store';
+import { ForwardingEventStore } from '../forwarding-event-store';
 import { CHAIN_KEY, asStored, chainHeadOf, eventHash } from './event-chain';
 
 /**
@@ -28,7 +15,7 @@ import { CHAIN_KEY, asStored, chainHeadOf, eventHash } from './event-chain';
  * A batch that repeats ids among the stream's last events is a replay: it goes to the adapter
  * with the caller's own expectation, whose rules (idempotent result or refusal) then answer.
  */
-export class ChainingEventStore implements EventStore {
+export class ChainingEventStore extends ForwardingEventStore {
   /**
    * The hash of the newest event this process has read of each recent stream. An append at an
    * exact revision whose event was read is linked without reading it again; the append itself
@@ -36,9 +23,11 @@ export class ChainingEventStore implements EventStore {
    */
   private readonly knownHeads = new LRUCache<string, { revision: StreamRevision; hash: string | null }>({ max: 20_000 });
 
-  constructor(private readonly inner: EventStore) {}
+  constructor(inner: EventStore) {
+    super(inner);
+  }
 
-  async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
+  override async append(streamName: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0 || (typeof expected === 'bigint' && expected < 0n)) return this.inner.append(streamName, events, options);
     if (expected === 'no_stream') return this.inner.append(streamName, chained(events, null), options);
@@ -79,11 +68,11 @@ export class ChainingEventStore implements EventStore {
     }
   }
 
-  async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.learn(await this.inner.readStream(streamName, options));
   }
 
-  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+  override async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
     return (await this.inner.readStreams(reads)).map((events) => this.learn(events));
   }
 
@@ -99,21 +88,9 @@ export class ChainingEventStore implements EventStore {
     return events;
   }
 
-  readAll(options?: ReadAllOptions): Promise<ReadAllResult> {
-    return this.inner.readAll(options);
-  }
 
-  headPosition(): Promise<GlobalPosition | undefined> {
-    return this.inner.headPosition();
-  }
 
-  subscribe(options?: SubscribeOptions): Subscription {
-    return this.inner.subscribe(options);
-  }
 
-  close(): Promise<void> {
-    return this.inner.close();
-  }
 }
 
 /** The batch linked event to event, the first to `prev`; any `chain` a caller passed is replaced. */
