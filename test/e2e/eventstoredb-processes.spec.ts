@@ -160,12 +160,13 @@ describe('the service on EventStoreDB, as processes', function () {
     expect(health.checkpoints.users).to.match(/^\d+$/);
     expect(health.runners.find((runner) => runner.name === 'users')).to.include({ role: 'active', checkpoint_table: 'users_v1' });
     expect(Date.parse(health.runners[0]?.since ?? '')).to.be.greaterThan(0);
+    expect(health.roles).to.include({ users: 'active', user_sessions: 'active' });
+    expect(await stop(projector)).to.equal(0);
+    // Read once it has exited: lines reach stdout in batches, and the last ones on exit.
     const lines = projector.output().split('\n').filter((line) => line.includes('"component"'));
     expect(lines.length).to.be.greaterThan(0);
     for (const line of lines) expect(line.match(/"component"/g), line).to.have.length(1);
     expect(projector.output()).to.include('active: took the lease');
-    expect(health.roles).to.include({ users: 'active', user_sessions: 'active' });
-    expect(await stop(projector)).to.equal(0);
   });
   it('stops the projections and answers /ready 503 when EventStoreDB comes back empty under a running service', async () => {
     const first = await startDoubleProcess();
@@ -195,6 +196,10 @@ describe('the service on EventStoreDB, as processes', function () {
     const users = health.projections.find((projection) => projection.name === 'users');
     expect(users?.state).to.equal('stopped');
     expect(users?.reason).to.include('event log mismatch');
-    expect(service.output()).to.include('the event store serves another log than the read tables came from');
+    // Lines reach stdout in batches, up to 100 ms after /ready changed.
+    await eventually('the log to say why', () => service.output().includes('the event store serves another log than the read tables came from'), {
+      timeoutMs: 2_000,
+      detail: service.output,
+    });
   });
 });
