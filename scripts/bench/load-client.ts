@@ -72,7 +72,10 @@ async function run(order: LoadOrder): Promise<LoadFigures> {
       const t0 = process.hrtime.bigint();
       const status = await send(agent, base, order.cookie, step, counter++);
       const tolerated = step.tolerated?.includes(status) === true;
-      if (status !== step.status && !tolerated) throw new Error(`${step.method} ${step.path} answered ${status}, not ${step.status}`);
+      if (status !== step.status && !tolerated) {
+        const hint = status === 429 ? ' (the service throttled the load: raise its THROTTLE_* limits, see README "Benchmarks")' : '';
+        throw new Error(`${step.method} ${step.path} answered ${status}, not ${step.status}${hint}`);
+      }
       // Completions inside the window count, whenever they were sent: slow requests (bcrypt) still show in a short window.
       const doneAt = Date.now();
       if (tolerated) {
