@@ -1,6 +1,7 @@
 import type { EventStore } from '../../src/shared/event-store/event-store';
 import type { Finding } from '../../src/shared/event-store/integrity/chain-verification';
 import { walkChains, type LogWalk } from '../../src/shared/event-store/integrity/log-walk';
+import { maskSessionStreams } from '../../src/shared/session-stream-mask';
 import { progressReporter } from '../projections/progress';
 
 /** Where the integrity commands find the log: the adapter itself, so events are hashed as stored. */
@@ -38,7 +39,7 @@ export async function walkWithProgress(store: EventStore, label: string, onFindi
 export function findingJson(finding: Finding): Record<string, unknown> {
   return {
     kind: finding.kind,
-    stream: finding.streamName,
+    stream: maskSessionStreams(finding.streamName),
     revision: finding.revision.toString(),
     ...(finding.toRevision === undefined ? {} : { to_revision: finding.toRevision.toString() }),
     ...(finding.position === undefined ? {} : { position: finding.position.toString() }),
@@ -50,5 +51,5 @@ export function findingJson(finding: Finding): Record<string, unknown> {
 export function findingLine(finding: Finding): string {
   const revisions = finding.toRevision === undefined ? `revision ${finding.revision}` : `revisions ${finding.revision}-${finding.toRevision}`;
   const where = finding.position === undefined ? '' : ` (position ${finding.position})`;
-  return `${finding.kind.padEnd(16)} ${finding.streamName} ${revisions}${where}: ${finding.detail}`;
+  return `${finding.kind.padEnd(16)} ${maskSessionStreams(finding.streamName)} ${revisions}${where}: ${finding.detail}`;
 }

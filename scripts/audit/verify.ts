@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Finding } from '../../src/shared/event-store/integrity/chain-verification';
 import { AnchorFileError, checkAnchor, parseAnchor, type LogAnchor } from '../../src/shared/event-store/integrity/log-anchor';
+import { sessionStreamDigestName } from '../../src/shared/session-stream-mask';
 import { EXIT_TAMPERED, UsageError, findingJson, findingLine, walkWithProgress, type WithStoredEvents } from './integrity-walk';
 
 /**
@@ -24,7 +25,14 @@ export function verifyCommand(withStoredEvents: WithStoredEvents): Command {
       };
       const totals = await withStoredEvents(async (store) => {
         const walk = await walkWithProgress(store, 'verify', report);
-        if (anchor !== undefined) (await checkAnchor(store, anchor)).forEach(report);
+        if (anchor !== undefined) {
+          // Session streams are anchored by digest: the walk knows every stream the log still shows.
+          const byDigestName = new Map<string, string>();
+          for (const [streamName] of walk.verifier.heads()) {
+            if (streamName.startsWith('session-')) byDigestName.set(sessionStreamDigestName(streamName), streamName);
+          }
+          (await checkAnchor(store, anchor, { streamNamed: (name) => byDigestName.get(name) })).forEach(report);
+        }
         return walk.verifier.totals();
       });
       const summary = {

@@ -12,6 +12,7 @@ import { EventStoreDbEventStore } from '../../src/shared/event-store/eventstored
 import { ChainingEventStore } from '../../src/shared/event-store/integrity/chaining-event-store';
 import { eventHash } from '../../src/shared/event-store/integrity/event-chain';
 import { PgEventStore } from '../../src/shared/event-store/pg/pg-event-store';
+import { sessionHandle, sessionStreamDigestName } from '../../src/shared/session-stream-mask';
 import { createUser, Deployment, type CliRun } from '../support/projections-cli';
 import { runTs } from '../support/service-process';
 
@@ -178,6 +179,40 @@ describe('npm run audit -- verify / anchor on the PostgreSQL event store', funct
         { kind: 'stream_truncated', stream: truncated, revision: '2' },
         { kind: 'stream_deleted', stream: deleted, revision: '1' },
         { kind: 'history_changed', stream: rewritten, revision: '2' },
+      ]),
+    );
+  });
+
+  it('never prints a session id: findings name session streams by handle, anchors by digest, and the anchor still catches them', async () => {
+    const [editedId, cutId, goneId] = [randomUUID(), randomUUID(), randomUUID()];
+    const [edited, cut, gone] = [editedId, cutId, goneId].map((id) => `session-${id}`) as [string, string, string];
+    await store.append(edited, [anEvent(0), anEvent(1)], { expectedRevision: 'no_stream' });
+    await store.append(cut, [anEvent(0), anEvent(1), anEvent(2)], { expectedRevision: 'no_stream' });
+    await store.append(gone, [anEvent(0)], { expectedRevision: 'no_stream' });
+    const anchorFile = path.join(folder, 'anchor.json');
+    const ids = [editedId, cutId, goneId];
+
+    const taken = await audit(deployment, ['anchor', '--out', anchorFile]);
+    expect(taken.code, taken.stderr).to.equal(0);
+    const anchorText = readFileSync(anchorFile, 'utf8');
+    for (const id of ids) expect(anchorText).to.not.include(id);
+    expect((JSON.parse(anchorText) as { streams: { stream: string }[] }).streams.map((s) => s.stream)).to.include.members([edited, cut, gone].map(sessionStreamDigestName));
+
+    await deployment.query(`UPDATE events SET data = jsonb_set(data, '{note}', '"rewritten"') WHERE stream_name = $1 AND revision = 0`, [edited]);
+    await deployment.query('DELETE FROM events WHERE stream_name = $1 AND revision >= 1', [cut]);
+    await deployment.query('DELETE FROM events WHERE stream_name = $1', [gone]);
+
+    const json = await audit(deployment, ['verify', '--json', '--anchor', anchorFile]);
+    const text = await audit(deployment, ['verify', '--anchor', anchorFile]);
+    for (const run of [json, text]) {
+      expect(run.code, run.stderr).to.equal(1);
+      for (const id of ids) expect(run.stdout + run.stderr).to.not.include(id);
+    }
+    expect(parsed(json).findings).to.deep.equal(
+      sorted([
+        { kind: 'edited', stream: `session-#${sessionHandle(editedId)}`, revision: '0' },
+        { kind: 'stream_truncated', stream: sessionStreamDigestName(cut), revision: '1' },
+        { kind: 'stream_deleted', stream: sessionStreamDigestName(gone), revision: '0' },
       ]),
     );
   });

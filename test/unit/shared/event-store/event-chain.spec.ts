@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import canonicalize from 'canonicalize';
 import { chainOf, eventHash } from '../../../../src/shared/event-store/integrity/event-chain';
 import { ANCHOR_FORMAT, AnchorFileError, anchorOf, parseAnchor } from '../../../../src/shared/event-store/integrity/log-anchor';
 
@@ -49,6 +50,17 @@ describe('the anchor', () => {
     ]);
     expect(anchor.digest).to.match(/^[0-9a-f]{64}$/);
     expect(parseAnchor(JSON.stringify(anchor, null, 2))).to.deep.equal(anchor);
+  });
+
+  it('names a session stream by the digest of its id, never by the id, and still reads a version 1 anchor', () => {
+    const id = '0190f0e4-6a7b-7c8d-9e0f-123456789abc';
+    const anchor = anchorOf([[`session-${id}`, { revision: 1n, hash: null }], ...heads], 1n, new Date('2026-03-01T00:00:00.000Z'));
+    expect(anchor.streams.map((s) => s.stream)).to.deep.equal([`session-#${createHash('sha256').update(id).digest('hex')}`, 'user-a', 'user-b']);
+    expect(JSON.stringify(anchor)).to.not.include(id);
+
+    const { digest: _digest, ...body } = { ...anchorOf(heads, 1n, new Date()), format: 'userledger-anchor/1' };
+    const version1 = { ...body, digest: createHash('sha256').update(canonicalize(body) ?? '').digest('hex') };
+    expect(parseAnchor(JSON.stringify(version1)).streams).to.have.length(2);
   });
 
   it('refuses a file that is not an anchor, or whose content no longer matches its digest', () => {
