@@ -20,6 +20,7 @@ import {
   ATTEMPT_THROTTLE,
   ID_GENERATOR,
   PASSWORD_HASHER,
+  READ_MODEL_FRESHNESS,
   RateLimiterAttemptThrottle,
   USER_DIRECTORY_READER,
   UuidIdGenerator,
@@ -182,7 +183,11 @@ function compose(options: ApiSpecificationOptions) {
   const sessionsIndex = new LogUserSessionsIndex(eventStore, clock);
   if (options.sessionsIndex === 'never-ran') sessionsIndex.freeze(undefined);
   scope.register(USER_SESSIONS_INDEX, { useValue: sessionsIndex });
-  if (options.allRoutes) scope.register(USER_DIRECTORY_READER, { useValue: options.allRoutes.userDirectory });
+  if (options.allRoutes) {
+    scope.register(USER_DIRECTORY_READER, { useValue: options.allRoutes.userDirectory });
+    // The given directory stands for a read model that has folded everything: any min_position is passed.
+    scope.register(READ_MODEL_FRESHNESS, { useValue: { waitUntilPassed: async () => true } });
+  }
   if (options.sessionMaxLifetimeMs !== undefined) {
     const policy = scope.resolve<SessionPolicy>(SESSION_POLICY);
     scope.register(SESSION_POLICY, { useValue: { ...policy, maxLifetimeMs: options.sessionMaxLifetimeMs } });

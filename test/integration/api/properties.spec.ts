@@ -127,7 +127,8 @@ describe('properties over HTTP (fast-check)', () => {
           const encoded = raw ? pairs.map(([key, value]) => `${key}=${value}`).join('&').replace(/[#\s]/g, '') : new URLSearchParams(pairs).toString();
           await expectNo5xx((operation, world) => ({ method: operation.method, path: `${withTarget(operation.template, world)}?${encoded}` }));
         }),
-        { numRuns: 15 },
+        // Always tried, besides the random ones: a counterexample fast-check found once (a 500 of the harness).
+        { numRuns: 15, examples: [[[['min_position', '0']], false]] },
       );
     });
 
