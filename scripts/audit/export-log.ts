@@ -1,6 +1,7 @@
 import { LOG_IDENTITY_STREAM } from '../../projections/read-model-source';
 import { ActorNames, redactStreamName, toAuditEvent, type AuditActor } from '../../src/features/users';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../../src/shared/event-store/event-store';
+import { chainOf, type EventChain } from '../../src/shared/event-store/integrity/event-chain';
 import { logPages } from '../../src/shared/event-store/read-in-pages';
 import type { Output } from './output';
 
@@ -19,6 +20,13 @@ export interface ExportLineJson {
   readonly type: string;
   readonly metadata: { readonly actor: AuditActor; readonly correlation_id: string; readonly causation_id: string };
   readonly data: Record<string, unknown>;
+  /**
+   * The event's link in its stream's hash chain, as stored: null for an event written before the
+   * chain, 'malformed' for a link that is not one. The data above is redacted, so a hash cannot be
+   * recomputed from the export; the links can still be followed, and a stream's last hash
+   * compared with an anchor's.
+   */
+  readonly chain: EventChain | null | 'malformed';
 }
 
 export interface ExportSummary {
@@ -48,7 +56,13 @@ async function exportLine(event: RecordedEvent, names: ActorNames): Promise<Expo
     type: audit.type,
     metadata: { actor: audit.actor, correlation_id: audit.correlation_id, causation_id: audit.causation_id },
     data: audit.data,
+    chain: chainLink(event.metadata),
   };
+}
+
+function chainLink(metadata: unknown): EventChain | null | 'malformed' {
+  const chain = chainOf(metadata);
+  return chain === 'unchained' ? null : chain;
 }
 
 /**

@@ -35,6 +35,7 @@ interface ExportLineJson {
   type: string;
   metadata: { actor: unknown; correlation_id: string; causation_id: string };
   data: Record<string, unknown>;
+  chain: { prev: string | null; hash: string } | null | 'malformed';
 }
 
 /** What the story below did, and every secret it made: none may appear in any audit output. */
@@ -290,8 +291,16 @@ function auditSuite(kind: StoreKind): void {
         expect(lines.map((line) => [line.position, line.type])).to.deep.equal(expected.map((event) => [event.position, event.type]));
         expect(lines.some((line) => line.type === 'EventLogCreated')).to.equal(false);
         for (const line of lines) {
-          expect(Object.keys(line)).to.deep.equal(['stream', 'revision', 'position', 'recorded_at', 'type', 'metadata', 'data']);
+          expect(Object.keys(line)).to.deep.equal(['stream', 'revision', 'position', 'recorded_at', 'type', 'metadata', 'data', 'chain']);
           expect(line.stream).to.match(/^(user-[0-9a-f-]{36}|username-[\w.-]+|session-[0-9a-f]{8})$/);
+        }
+        // Each stream's links follow from its first event to its last, in log order.
+        const lastHash = new Map<string, string>();
+        for (const line of lines) {
+          const chain = line.chain as { prev: string | null; hash: string };
+          expect(chain.hash, `${line.stream} ${line.revision}`).to.match(/^[0-9a-f]{64}$/);
+          expect(chain.prev, `${line.stream} ${line.revision}`).to.equal(lastHash.get(line.stream) ?? null);
+          lastHash.set(line.stream, chain.hash);
         }
         const grant = lines.find((line) => line.type === 'AdminGranted');
         expect(grant).to.deep.include({ stream: `user-${story.aliceId}`, revision: '1' });
