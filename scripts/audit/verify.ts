@@ -29,7 +29,8 @@ export function verifyCommand(withStoredEvents: WithStoredEvents): Command {
           // Session streams are anchored by digest: the walk knows every stream the log still shows.
           const byDigestName = new Map<string, string>();
           for (const [streamName] of walk.verifier.heads()) {
-            if (streamName.startsWith('session-')) byDigestName.set(sessionStreamDigestName(streamName), streamName);
+            const anchoredName = sessionStreamDigestName(streamName);
+            if (anchoredName !== streamName) byDigestName.set(anchoredName, streamName);
           }
           (await checkAnchor(store, anchor, { streamNamed: (name) => byDigestName.get(name) })).forEach(report);
         }

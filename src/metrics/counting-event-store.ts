@@ -21,10 +21,4 @@ export class CountingEventStore extends ForwardingEventStore {
     this.onAppended(streamName, events.length);
     return result;
   }
-
-
-
-
-
-
 }

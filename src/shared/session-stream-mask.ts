@@ -24,7 +24,7 @@ const SESSION_STREAM_PREFIX = 'session-';
  * stream keeps its name.
  */
 export function sessionStreamDigestName(streamName: string): string {
-  if (!streamName.startsWith(SESSION_STREAM_PREFIX) || streamName.startsWith(`${SESSION_STREAM_PREFIX}#`)) return streamName;
+  if (!streamName.startsWith(SESSION_STREAM_PREFIX) || isSessionStreamDigestName(streamName)) return streamName;
   const id = streamName.slice(SESSION_STREAM_PREFIX.length);
   return `${SESSION_STREAM_PREFIX}#${createHash('sha256').update(id, 'utf8').digest('hex')}`;
 }
@@ -33,4 +33,3 @@ export function sessionStreamDigestName(streamName: string): string {
 export function isSessionStreamDigestName(name: string): boolean {
   return name.startsWith(`${SESSION_STREAM_PREFIX}#`);
 }
-

@@ -59,9 +59,6 @@ export class StreamTailCache extends ForwardingEventStore {
     return answers;
   }
 
-
-
-
   override close(): Promise<void> {
     this.streams.clear();
     return this.inner.close();

@@ -47,7 +47,6 @@ export class UpcastingEventStore extends ForwardingEventStore {
     return { ...page, events: page.events.map((event) => this.schemas.upcast(event)) };
   }
 
-
   /** A failed upcast ends the iteration with its error, as a failed read does; the caller resubscribes or stops. */
   override subscribe(options?: SubscribeOptions): Subscription {
     const inner = this.stored.subscribe(options);
@@ -60,5 +59,4 @@ export class UpcastingEventStore extends ForwardingEventStore {
     const iterator = upcast();
     return { [Symbol.asyncIterator]: () => iterator, close: () => inner.close() };
   }
-
 }

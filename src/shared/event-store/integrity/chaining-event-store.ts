@@ -87,10 +87,6 @@ export class ChainingEventStore extends ForwardingEventStore {
     }
     return events;
   }
-
-
-
-
 }
 
 /** The batch linked event to event, the first to `prev`; any `chain` a caller passed is replaced. */
